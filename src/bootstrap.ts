@@ -1,0 +1,90 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import { json, NextFunction, Request, Response, urlencoded } from 'express';
+import { Logger } from 'nestjs-pino';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { RedisService } from './common/redis.module';
+import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
+import { AppModule, AppOptions } from './app.module';
+import { sessionMiddleware } from './modules/auth/session';
+import { MetricsService } from './ops/metrics';
+import { featureModules } from './features';
+
+/** Routes whose bodies may reach 10 MiB (bulk imports); everything else is capped at 1 MiB. */
+export const BULK_ROUTES = [
+  /^\/api\/telesales\/campaigns\/[^/]+\/leads\/bulk-import$/,
+  /^\/api\/autocall\/campaigns\/[^/]+\/leads\/import$/,
+];
+
+/** Body parser failures answer in API.md's shapes: 400 malformed, 413 too large. */
+function bodyParserErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const type = (err as { type?: string } | null)?.type;
+  if (type === 'entity.too.large') {
+    res.status(413).json({ message: 'Request body too large.' });
+  } else if (
+    type === 'entity.parse.failed' ||
+    type?.startsWith('encoding.') ||
+    type === 'charset.unsupported'
+  ) {
+    res.status(400).json({ message: 'Malformed request body' });
+  } else if (err) {
+    next(err);
+  } else {
+    next();
+  }
+}
+
+export function configureHttp(app: NestExpressApplication, config: AppConfig): void {
+  const redis = app.get(RedisService);
+  const metrics = app.get(MetricsService);
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(metrics.middleware());
+  const big = json({ limit: '10mb', type: ['application/json', 'application/*+json'] });
+  const small = json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
+  app.use((req: { path: string }, res: unknown, next: () => void) =>
+    (BULK_ROUTES.some((r) => r.test(req.path)) ? big : small)(req as never, res as never, next),
+  );
+  app.use(urlencoded({ extended: false, limit: '1mb' }));
+  app.use(bodyParserErrors);
+  app.use(cookieParser());
+  app.use('/api/admin', sessionMiddleware(config, redis.client));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+}
+
+/** Builds the HTTP app (roles all/api) — used by main and by the e2e tests. */
+export async function createHttpApp(
+  config: AppConfig,
+  options: AppOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, { features: featureModules(config), ...options }),
+    { bodyParser: false, bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  configureHttp(app, config);
+  await app.init();
+  return app;
+}
+
+/** A worker has no HTTP server: the outbox relay, queues and schedules only. */
+export async function createWorkerContext(
+  config: AppConfig,
+  options: AppOptions = {},
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot(config, { features: featureModules(config), ...options }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
+
+export type AnyApp = INestApplication | INestApplicationContext;

@@ -1,0 +1,178 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export type Role = 'all' | 'api' | 'worker';
+
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/**
+ * The whole configuration of the platform: exactly the variables of DESIGN.md, typed, with their
+ * defaults. Nothing else reads process.env.
+ */
+export class AppConfig {
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['all', 'api', 'worker'], { message: 'must be one of all, api, worker' })
+  ZORIO_ROLE: Role = 'all';
+
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/zorio';
+
+  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 _ . : -' })
+  REDIS_PREFIX = 'zorio';
+
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'must be 32 bytes encoded as base64 (44 characters)',
+  })
+  SECRETS_KEY!: string;
+
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  SESSION_SECRET!: string;
+
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'], {
+    message: 'must be development, production or test',
+  })
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  COOKIE_SECURE?: boolean;
+
+  @IsOptional()
+  @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'must be at least 12 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a positive integer' })
+  @Min(1, { message: 'must be a positive integer' })
+  TENANT_ID = 1;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(100, { message: 'must be at least 100 ms' })
+  @Max(60000, { message: 'must be at most 60000 ms' })
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  @Matches(/^\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$/, {
+    message: 'must be three comma-separated numbers of seconds, e.g. 30,300,1800',
+  })
+  WEBHOOK_RETRY_SCHEDULE = '30,300,1800';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a positive integer' })
+  @Min(1, { message: 'must be a positive integer' })
+  WEBHOOK_SUSPEND_AFTER = 50;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
+
+  @IsOptional()
+  @IsString()
+  WEBHOOK_CA_FILE?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a positive integer number of days' })
+  @Min(1, { message: 'must be a positive integer number of days' })
+  DELIVERY_RETENTION_DAYS = 30;
+
+  @IsOptional()
+  @IsString()
+  PBX_ESL_HOST?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(1)
+  @Max(65535)
+  PBX_ESL_PORT = 8021;
+
+  @IsString()
+  PBX_ESL_PASSWORD = 'ClueCon';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL = 'info';
+
+  /** Seconds before attempts 2, 3 and 4. */
+  get retrySchedule(): number[] {
+    return this.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim()));
+  }
+
+  get cookieSecure(): boolean {
+    return this.COOKIE_SECURE ?? this.NODE_ENV === 'production';
+  }
+
+  get secretsKey(): Buffer {
+    return Buffer.from(this.SECRETS_KEY, 'base64');
+  }
+
+  get runsHttp(): boolean {
+    return this.ZORIO_ROLE !== 'worker';
+  }
+
+  get runsWorkers(): boolean {
+    return this.ZORIO_ROLE !== 'api';
+  }
+}
+
+export const CONFIG_KEYS = Object.keys(new AppConfig()).concat(['SECRETS_KEY', 'SESSION_SECRET']);
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds the configuration from an environment, or throws a ConfigError whose message is one line
+ * per bad variable: `NAME: what is wrong`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of [...new Set(CONFIG_KEYS)]) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const message = Object.values(e.constraints ?? {})[0] ?? 'is invalid';
+      const missing = e.value === undefined || e.value === null;
+      return `${e.property}: ${missing ? 'is required but not set' : message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { loadEnvFile } from './config/env-file';
+import { ensureDatabase, runMigrations } from './database/migrate';
+import { createHttpApp, createWorkerContext } from './bootstrap';
+import { UsersService } from './modules/auth/users.service';
+
+function announceFirstAdmin(email: string, password: string): void {
+  const line = '='.repeat(72);
+  process.stdout.write(
+    `\n${line}\n  First admin created for the Admin Console\n  email:    ${email}\n  password: ${password}\n` +
+      `  This password is shown once. Sign in and keep it somewhere safe.\n${line}\n\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  loadEnvFile();
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = new Logger('Boot');
+  if (await ensureDatabase(config.DATABASE_URL)) log.log('Created the database');
+  const ran = await runMigrations(config.DATABASE_URL);
+  if (ran.length) log.log(`Ran migrations: ${ran.join(', ')}`);
+
+  if (!config.runsHttp) {
+    await createWorkerContext(config);
+    log.log('Worker started (outbox relay, delivery queues, schedules)');
+    return;
+  }
+  const app = await createHttpApp(config);
+  const created = await app
+    .get(UsersService)
+    .ensureFirstAdmin(config.ADMIN_EMAIL ?? 'admin@localhost', config.ADMIN_PASSWORD);
+  if (created?.password) announceFirstAdmin(created.email, created.password);
+  else if (created)
+    process.stdout.write(`First admin ${created.email} created with ADMIN_PASSWORD.\n`);
+  await app.listen(config.PORT);
+  const url = `http://localhost:${config.PORT}`;
+  log.log(`Zorio event platform (${config.ZORIO_ROLE}) listening on ${url}`);
+  process.stdout.write(`Admin Console: ${url}/admin/\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { stringify } from 'csv-stringify';
+import type { Response } from 'express';
+import { MESSAGES } from '../../common/errors';
+import { Roles } from '../auth/auth.decorators';
+import { AuditService, presentAuditEntry } from './audit.service';
+import { AuditQueryDto } from './dto/audit-query.dto';
+
+const CSV_COLUMNS = [
+  'id',
+  'occurred_at',
+  'actor_type',
+  'actor_id',
+  'actor_name',
+  'action',
+  'target_type',
+  'target_id',
+  'ip',
+  'user_agent',
+  'changes',
+  'hash',
+];
+
+@ApiExcludeController()
+@Controller('api/admin/audit-log')
+@Roles('admin', 'auditor')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  async list(@Query() q: AuditQueryDto) {
+    if (q.cursor !== undefined && !/^\d{1,19}$/.test(q.cursor)) {
+      throw new BadRequestException({ message: `${MESSAGES[400]}: invalid cursor` });
+    }
+    const { entries, nextCursor } = await this.audit.list(q, q.limit ?? 50, q.cursor);
+    return { data: entries.map(presentAuditEntry), next_cursor: nextCursor };
+  }
+
+  @Get('export')
+  async export(@Query() q: AuditQueryDto, @Res() res: Response): Promise<void> {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="audit-log-${stamp}.csv"`);
+    const csv = stringify({ header: true, columns: CSV_COLUMNS });
+    csv.pipe(res);
+    try {
+      for await (const e of this.audit.stream(q)) {
+        const row = presentAuditEntry(e);
+        row.changes = e.changes ? JSON.stringify(e.changes) : '';
+        if (!csv.write(row)) await new Promise((r) => csv.once('drain', r));
+      }
+      csv.end();
+    } catch {
+      res.destroy();
+    }
+  }
+
+  @Get('verify')
+  async verify() {
+    return { data: await this.audit.verify() };
+  }
+}

@@ -1,0 +1,96 @@
+import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppRequest, AuthenticatedUser, CurrentActor, Actor } from '../../common/actor';
+import { NotFound } from '../../common/errors';
+import { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
+import { Public, Roles } from './auth.decorators';
+import { presentUser } from './entities/user.entity';
+import { LoginGuard } from './login.guard';
+import { SESSION_COOKIE, SESSION_TTL_SECONDS, XSRF_COOKIE } from './session';
+import { UsersService } from './users.service';
+
+@ApiExcludeController()
+@Controller('api/admin/auth')
+export class AuthController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @UseGuards(LoginGuard)
+  async login(
+    @Req() req: AppRequest & { user?: AuthenticatedUser },
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const authenticated = req.user as AuthenticatedUser;
+    // A fresh session id on every login (no fixation), carrying its own CSRF token.
+    await new Promise<void>((resolve, reject) =>
+      req.session.regenerate((e) => (e ? reject(e as Error) : resolve())),
+    );
+    const csrf = randomBytes(32).toString('base64url');
+    req.session.userId = authenticated.id;
+    req.session.csrf = csrf;
+    await new Promise<void>((resolve, reject) =>
+      req.session.save((e) => (e ? reject(e as Error) : resolve())),
+    );
+    res.cookie(XSRF_COOKIE, csrf, {
+      httpOnly: false,
+      sameSite: 'strict',
+      secure: this.config.cookieSecure,
+      path: '/',
+      maxAge: SESSION_TTL_SECONDS * 1000,
+    });
+    req.auth = { user: authenticated };
+    const actor = {
+      type: 'user' as const,
+      id: authenticated.id,
+      name: authenticated.email,
+      ip: req.ip ?? null,
+      userAgent: req.headers['user-agent']?.slice(0, 500) ?? null,
+    };
+    await this.audit.record(this.db.manager, actor, {
+      action: 'auth.login',
+      targetType: 'user',
+      targetId: authenticated.id,
+    });
+    const user = await this.users.findById(authenticated.id);
+    if (!user) throw new NotFound();
+    return { data: { user: presentUser(user) } };
+  }
+
+  @Roles('admin', 'auditor')
+  @Get('me')
+  async me(@Req() req: AppRequest) {
+    const user = await this.users.findById(req.auth?.user?.id ?? '');
+    if (!user) throw new NotFound();
+    return { data: { user: presentUser(user) } };
+  }
+
+  @Roles('admin', 'auditor')
+  @Post('logout')
+  @HttpCode(204)
+  async logout(
+    @Req() req: AppRequest,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor: Actor,
+  ) {
+    await this.audit.record(this.db.manager, actor, {
+      action: 'auth.logout',
+      targetType: 'user',
+      targetId: actor.id,
+    });
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(XSRF_COOKIE, { path: '/' });
+  }
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ApiTokensController } from './api-tokens.controller';
+import { ApiTokensService } from './api-tokens.service';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { LocalStrategy } from './local.strategy';
+import { ThrottleService } from './throttle.service';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [PassportModule.register({ session: false })],
+  controllers: [AuthController, UsersController, ApiTokensController],
+  providers: [
+    UsersService,
+    ApiTokensService,
+    ThrottleService,
+    LocalStrategy,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [UsersService, ApiTokensService],
+})
+export class AuthModule {}

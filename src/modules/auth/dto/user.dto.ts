@@ -1,0 +1,36 @@
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import type { UserRole } from '../auth.decorators';
+
+const ROLES: UserRole[] = ['admin', 'auditor'];
+
+export class CreateUserDto {
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @IsString()
+  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  name!: string;
+
+  @IsIn(ROLES, { message: 'role must be admin or auditor' })
+  role!: UserRole;
+
+  @IsString()
+  @Length(12, 200, { message: 'password must be 12 to 200 characters' })
+  password!: string;
+}
+
+export class UpdateUserDto {
+  @IsOptional()
+  @IsIn(ROLES, { message: 'role must be admin or auditor' })
+  role?: UserRole;
+
+  @IsOptional()
+  @IsBoolean({ message: 'disabled must be true or false' })
+  disabled?: boolean;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  name?: string;
+}

@@ -1,0 +1,101 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { PassThrough } from 'node:stream';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { createHttpApp } from '../../src/bootstrap';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { UsersService } from '../../src/modules/auth/users.service';
+import { SYSTEM_ACTOR } from '../../src/common/actor';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  db: DataSource;
+  url: string;
+  /** Every log line the app wrote (JSON), for leak checks. */
+  logs: string[];
+  http: () => TestAgent;
+  close: () => Promise<void>;
+}
+
+/** Boots the real app (role all unless overridden) against the run's database and Redis prefix. */
+export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ ...process.env, ...env });
+  const logs: string[] = [];
+  const logStream = new PassThrough();
+  logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
+  const app = await createHttpApp(config, { logStream });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    config,
+    db: app.get<DataSource>(getDataSourceToken()),
+    url,
+    logs,
+    http: () => request.agent(url),
+    close: () => app.close(),
+  };
+}
+
+let counter = 0;
+export function uniqueEmail(prefix = 'user'): string {
+  counter++;
+  return `${prefix}-${Date.now().toString(36)}-${counter}@example.test`;
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export async function createUser(
+  t: TestApp,
+  role: 'admin' | 'auditor' = 'admin',
+  email = uniqueEmail(role),
+): Promise<{ id: string; email: string; password: string }> {
+  const user = await t.app
+    .get(UsersService)
+    .create(SYSTEM_ACTOR, { email, name: `Test ${role}`, role, password: TEST_PASSWORD });
+  return { id: user.id, email, password: TEST_PASSWORD };
+}
+
+export interface Session {
+  agent: TestAgent;
+  csrf: string;
+  userId: string;
+  email: string;
+  /** The agent with the CSRF header set, for unsafe methods. */
+  post: (path: string) => request.Test;
+  patch: (path: string) => request.Test;
+  del: (path: string) => request.Test;
+  get: (path: string) => request.Test;
+}
+
+/** Logs a (new, unless given) user in and returns a cookie-keeping agent with its CSRF token. */
+export async function login(
+  t: TestApp,
+  role: 'admin' | 'auditor' = 'admin',
+  existing?: { email: string; password: string; id: string },
+): Promise<Session> {
+  const user = existing ?? (await createUser(t, role));
+  const agent = t.http();
+  const res = await agent
+    .post('/api/admin/auth/login')
+    .send({ email: user.email, password: user.password })
+    .expect(200);
+  const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const xsrf = cookies.find((c) => c.startsWith('XSRF-TOKEN='));
+  if (!xsrf) throw new Error('login set no XSRF-TOKEN cookie');
+  const csrf = decodeURIComponent(xsrf.split(';')[0].slice('XSRF-TOKEN='.length));
+  return {
+    agent,
+    csrf,
+    userId: user.id,
+    email: user.email,
+    post: (p) => agent.post(p).set('X-XSRF-TOKEN', csrf),
+    patch: (p) => agent.patch(p).set('X-XSRF-TOKEN', csrf),
+    del: (p) => agent.delete(p).set('X-XSRF-TOKEN', csrf),
+    get: (p) => agent.get(p),
+  };
+}
