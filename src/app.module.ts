@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { RedisModule } from './common/redis.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { EventsModule } from './events/events.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { ConsoleModule } from './modules/console/console.module';
@@ -76,6 +77,7 @@ export class AppModule {
         OpsModule,
         AuditModule,
         AuthModule,
+        EventsModule,
         ...(options.features ?? []),
         ...(consoleBuilt
           ? [

@@ -1,0 +1,22 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** The transactional outbox: one row per published event, written in the domain transaction. */
+@Entity('outbox_events')
+@Index('outbox_events_unpublished_idx', ['id'], { where: 'published_at IS NULL' })
+@Index('outbox_events_occurred_idx', ['occurredAt'])
+export class OutboxEvent {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'event_name', type: 'varchar', length: 64 })
+  eventName!: string;
+
+  @Column({ type: 'jsonb' })
+  payload!: unknown;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}
