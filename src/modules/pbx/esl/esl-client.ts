@@ -146,7 +146,9 @@ export class EslClient extends EventEmitter<EslClientEvents> {
    * on timeout, or when the connection ends first.
    */
   send(command: string): Promise<EslFrame> {
-    assertSingleLine(command, 'command');
+    if (/[\r\n]/.test(command)) {
+      return Promise.reject(new Error('ESL command must not contain line breaks'));
+    }
     const connection = this.connection;
     if (!connection || connection.phase !== 'ready' || connection.socket.destroyed) {
       return Promise.reject(new Error('ESL client is not connected'));
@@ -311,10 +313,9 @@ export class EslClient extends EventEmitter<EslClientEvents> {
   }
 
   private nextDelay(): number {
-    const { initialMs, maxMs } = this.options.backoff;
-    const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(this.attempt, 30));
+    const delay = backoffDelay(this.attempt, this.options.backoff, this.options.random);
     this.attempt += 1;
-    return Math.floor(this.options.random() * ceiling);
+    return delay;
   }
 
   private write(connection: Connection, data: string): void {
@@ -345,6 +346,20 @@ export class EslClient extends EventEmitter<EslClientEvents> {
   private address(): string {
     return `${this.options.host}:${this.options.port}`;
   }
+}
+
+/**
+ * Exponential backoff with full jitter: a uniform delay in [0, min(maxMs, initialMs * 2^attempt)).
+ * `attempt` counts failures since the last successful subscription, from 0.
+ */
+export function backoffDelay(
+  attempt: number,
+  backoff: EslBackoffOptions,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt, 30));
+  const r = Math.min(Math.max(random(), 0), 1);
+  return Math.min(Math.floor(r * ceiling), ceiling);
 }
 
 function clearHandshakeTimer(connection: Connection): void {

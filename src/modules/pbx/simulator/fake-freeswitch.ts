@@ -81,6 +81,8 @@ interface Session {
   readonly events: Set<string>;
   /** Serialises writes so a frame dribbled in chunks is never interleaved with another. */
   writes: Promise<void>;
+  /** Aborts pauses between chunks once the socket is gone (no stray timers). */
+  readonly closed: AbortController;
 }
 
 const DISCONNECT_NOTICE = 'Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n';
@@ -348,12 +350,16 @@ export class FakeFreeswitch {
       format: null,
       events: new Set(),
       writes: Promise.resolve(),
+      closed: new AbortController(),
     };
     this.sessions.add(session);
     this.sessionCount += 1;
     socket.setNoDelay(true);
     socket.on('error', () => undefined);
-    socket.on('close', () => this.sessions.delete(session));
+    socket.on('close', () => {
+      this.sessions.delete(session);
+      session.closed.abort();
+    });
     socket.on('data', (chunk: Buffer) => this.onData(session, chunk));
     void this.queue(session, [Buffer.from('Content-Type: auth/request\n\n')]);
   }
@@ -494,7 +500,7 @@ export class FakeFreeswitch {
     session.writes = session.writes
       .then(async () => {
         for (let i = 0; i < parts.length; i++) {
-          if (i > 0) await delay(pause);
+          if (i > 0) await delay(pause, undefined, { signal: session.closed.signal });
           if (session.socket.destroyed) return;
           await new Promise<void>((resolve) => session.socket.write(parts[i], () => resolve()));
         }
