@@ -1,0 +1,3 @@
+import { Component } from '@angular/core';
+@Component({ selector: 'app-x', template: 'x' })
+export class ApiTokensPage {}

@@ -1,0 +1,210 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  OnInit,
+  computed,
+  inject,
+  input,
+  signal,
+} from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatExpansionModule } from '@angular/material/expansion';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { RouterLink } from '@angular/router';
+import { EMPTY, Subscription, catchError, exhaustMap, finalize, takeWhile, timer } from 'rxjs';
+import { DeliveryAttempt, DeliveryDetail } from '../../core/api/api.types';
+import { DeliveriesApi } from '../../core/api/deliveries-api';
+import { ApiError, toApiError } from '../../core/errors/api-error';
+import { Notifier } from '../../core/errors/notifier';
+import { CopyButton } from '../../shared/copy-button';
+import { JsonView } from '../../shared/json-view';
+import { StatusChip, httpTone } from '../../shared/status-chip';
+import { TimeAgo } from '../../shared/time-ago';
+import { ViewState } from '../../shared/view-state';
+
+/** How often and how long the page polls while an attempt is in flight. */
+export const POLL_MS = 1500;
+export const POLL_FOR_MS = 60_000;
+
+const ERROR_HINTS: Record<string, string> = {
+  timeout: 'No complete response within 5 seconds.',
+  dns: 'The host name could not be resolved.',
+  connection: 'The connection was refused or dropped.',
+  tls: 'The TLS handshake failed (certificate not trusted, expired or for another host).',
+  http_status: 'The receiver answered with a non-2xx status.',
+  blocked_address: 'The URL resolves to a private or reserved address, which Zorio does not call.',
+};
+
+@Component({
+  selector: 'app-delivery-detail-page',
+  imports: [
+    RouterLink,
+    MatButtonModule,
+    MatExpansionModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatTooltipModule,
+    CopyButton,
+    JsonView,
+    StatusChip,
+    TimeAgo,
+    ViewState,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './delivery-detail-page.html',
+  styles: `
+    .title-row {
+      display: flex;
+      align-items: center;
+      flex-wrap: wrap;
+      gap: 8px 12px;
+    }
+    .panel-title {
+      display: flex;
+      align-items: center;
+      flex-wrap: wrap;
+      gap: 8px 12px;
+    }
+    .panel-title .num {
+      font-weight: 600;
+    }
+    .headers {
+      width: 100%;
+      border-collapse: collapse;
+      font-size: 12.5px;
+    }
+    .headers th,
+    .headers td {
+      text-align: left;
+      vertical-align: top;
+      padding: 4px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+    }
+    .headers th {
+      white-space: nowrap;
+      color: var(--mat-sys-on-surface-variant);
+      font-weight: 500;
+    }
+    .headers td {
+      word-break: break-all;
+    }
+    h3 {
+      font: var(--mat-sys-title-small);
+      margin: 16px 0 8px;
+    }
+    .attempt-error {
+      margin: 8px 0 0;
+      padding: 8px 12px;
+      border-radius: 8px;
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
+    }
+    .truncated {
+      font: var(--mat-sys-body-small);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .grid2 {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
+      gap: 16px;
+    }
+    @media (max-width: 839.98px) {
+      .grid2 {
+        grid-template-columns: 1fr;
+      }
+    }
+  `,
+})
+export class DeliveryDetailPage implements OnInit {
+  /** Route parameter. */
+  readonly id = input.required<string>();
+
+  private readonly api = inject(DeliveriesApi);
+  private readonly notifier = inject(Notifier);
+  private readonly destroyRef = inject(DestroyRef);
+
+  protected readonly delivery = signal<DeliveryDetail | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly replaying = signal(false);
+  protected readonly polling = signal(false);
+  protected readonly attempts = computed(() =>
+    [...(this.delivery()?.attempts ?? [])].sort((a, b) => b.number - a.number),
+  );
+  protected readonly inFlight = computed(() => {
+    const s = this.delivery()?.status;
+    return s === 'pending' || s === 'retrying';
+  });
+  protected readonly httpTone = httpTone;
+  private pollSub: Subscription | null = null;
+
+  ngOnInit(): void {
+    this.load();
+  }
+
+  protected load(): void {
+    this.loading.set(true);
+    this.error.set(null);
+    this.api
+      .get(this.id())
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (d) => {
+          this.delivery.set(d);
+          this.loading.set(false);
+          if (d.status === 'pending') this.pollUntil((n) => n.status !== 'pending');
+        },
+        error: (err: unknown) => {
+          this.error.set(toApiError(err));
+          this.loading.set(false);
+        },
+      });
+  }
+
+  protected replay(): void {
+    const d = this.delivery();
+    if (!d) return;
+    const before = d.attempt_count;
+    this.replaying.set(true);
+    this.api.replay(d.id).subscribe({
+      next: (updated) => {
+        this.replaying.set(false);
+        this.delivery.update((cur) => (cur ? { ...cur, ...updated } : cur));
+        this.notifier.success('Replay queued: one more attempt with a fresh signature');
+        // The attempt runs in the background; follow it until it is recorded.
+        this.pollUntil((n) => n.attempt_count > before && n.status !== 'pending');
+      },
+      error: (err: unknown) => {
+        this.replaying.set(false);
+        this.notifier.report(err);
+      },
+    });
+  }
+
+  private pollUntil(done: (d: DeliveryDetail) => boolean): void {
+    this.pollSub?.unsubscribe();
+    this.polling.set(true);
+    const started = Date.now();
+    this.pollSub = timer(POLL_MS, POLL_MS)
+      .pipe(
+        takeWhile(() => Date.now() - started < POLL_FOR_MS),
+        exhaustMap(() => this.api.get(this.id()).pipe(catchError(() => EMPTY))),
+        takeWhile((d) => !done(d), true),
+        finalize(() => this.polling.set(false)),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe((d) => this.delivery.set(d));
+  }
+
+  protected errorHint(a: DeliveryAttempt): string {
+    return a.error ? (ERROR_HINTS[a.error.code] ?? '') : '';
+  }
+
+  protected headerList(h: Record<string, string> | null | undefined): [string, string][] {
+    return h ? Object.entries(h) : [];
+  }
+}

@@ -1,0 +1,298 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  OnInit,
+  inject,
+  input,
+  signal,
+} from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatMenuModule } from '@angular/material/menu';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { Router, RouterLink } from '@angular/router';
+import { Observable, filter, switchMap } from 'rxjs';
+import { Delivery, Webhook } from '../../core/api/api.types';
+import { DeliveriesApi } from '../../core/api/deliveries-api';
+import { WebhooksApi } from '../../core/api/webhooks-api';
+import { ApiError, toApiError } from '../../core/errors/api-error';
+import { Notifier } from '../../core/errors/notifier';
+import { CopyButton } from '../../shared/copy-button';
+import { Dialogs } from '../../shared/dialogs';
+import { StatusChip, httpTone } from '../../shared/status-chip';
+import { TimeAgo } from '../../shared/time-ago';
+import { ViewState } from '../../shared/view-state';
+import { moduleLabel } from './event-picker';
+import { ReplayDeadLettersDialog, ReplayDeadLettersData } from './replay-dead-letters-dialog';
+import { SendTestDialog } from './send-test-dialog';
+
+type Busy = null | 'pause' | 'resume' | 'rotate' | 'delete';
+
+@Component({
+  selector: 'app-webhook-detail-page',
+  imports: [
+    RouterLink,
+    MatButtonModule,
+    MatIconModule,
+    MatMenuModule,
+    MatProgressBarModule,
+    MatTooltipModule,
+    CopyButton,
+    StatusChip,
+    TimeAgo,
+    ViewState,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './webhook-detail-page.html',
+  styles: `
+    .title-row {
+      display: flex;
+      align-items: center;
+      flex-wrap: wrap;
+      gap: 8px 12px;
+    }
+    .events {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px;
+    }
+    .event {
+      font-size: 12px;
+      padding: 2px 8px;
+      border-radius: 6px;
+      background: var(--mat-sys-surface-container-high);
+    }
+    .recent {
+      list-style: none;
+      padding: 0;
+      margin: 0;
+    }
+    .recent li a {
+      display: grid;
+      grid-template-columns: auto 1fr auto auto;
+      align-items: center;
+      gap: 12px;
+      padding: 8px;
+      border-radius: 8px;
+      color: inherit;
+      text-decoration: none;
+    }
+    .recent li a:hover,
+    .recent li a:focus-visible {
+      background: var(--mat-sys-surface-container-low);
+    }
+    .recent .ev {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    @media (max-width: 599.98px) {
+      .recent li a {
+        grid-template-columns: 1fr auto;
+      }
+      .recent .code {
+        display: none;
+      }
+    }
+    .section-head {
+      display: flex;
+      justify-content: space-between;
+      align-items: center;
+      gap: 8px;
+      flex-wrap: wrap;
+      margin-bottom: 8px;
+    }
+    .section-head h2 {
+      margin: 0;
+    }
+    .danger {
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: space-between;
+      align-items: center;
+      gap: 12px;
+    }
+    .danger p {
+      margin: 4px 0 0;
+    }
+  `,
+})
+export class WebhookDetailPage implements OnInit {
+  /** Route parameter. */
+  readonly id = input.required<string>();
+
+  private readonly api = inject(WebhooksApi);
+  private readonly deliveriesApi = inject(DeliveriesApi);
+  private readonly dialogs = inject(Dialogs);
+  private readonly dialog = inject(MatDialog);
+  private readonly notifier = inject(Notifier);
+  private readonly router = inject(Router);
+  private readonly destroyRef = inject(DestroyRef);
+
+  protected readonly webhook = signal<Webhook | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly busy = signal<Busy>(null);
+  protected readonly recent = signal<Delivery[] | null>(null);
+  protected readonly recentError = signal<ApiError | null>(null);
+  protected readonly moduleLabel = moduleLabel;
+  protected readonly httpTone = httpTone;
+
+  ngOnInit(): void {
+    this.load();
+  }
+
+  protected load(): void {
+    this.loading.set(true);
+    this.error.set(null);
+    this.api
+      .get(this.id())
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (w) => {
+          this.webhook.set(w);
+          this.loading.set(false);
+          this.loadRecent();
+        },
+        error: (err: unknown) => {
+          this.error.set(toApiError(err));
+          this.loading.set(false);
+        },
+      });
+  }
+
+  protected loadRecent(): void {
+    this.recentError.set(null);
+    this.deliveriesApi
+      .list({ webhook_id: this.id(), limit: 10 })
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (page) => this.recent.set(page.data),
+        error: (err: unknown) => this.recentError.set(toApiError(err)),
+      });
+  }
+
+  protected pause(): void {
+    this.run('pause', this.api.pause(this.id()), 'Webhook paused: no events are sent until you resume it.');
+  }
+
+  protected resume(): void {
+    const w = this.webhook();
+    this.run(
+      'resume',
+      this.api.resume(this.id()),
+      w?.status === 'suspended' ? 'Webhook re-enabled' : 'Webhook resumed',
+    );
+  }
+
+  protected rotate(): void {
+    const w = this.webhook();
+    if (!w) return;
+    this.dialogs
+      .confirm({
+        title: 'Rotate signing secret?',
+        message:
+          'A new secret is generated and the current one stops signing immediately: the next ' +
+          'event, including retries of older deliveries, is signed with the new secret. Update ' +
+          'your receiver right after.',
+        confirmLabel: 'Rotate secret',
+        destructive: true,
+      })
+      .pipe(
+        filter(Boolean),
+        switchMap(() => {
+          this.busy.set('rotate');
+          return this.api.rotateSecret(w.id);
+        }),
+      )
+      .subscribe({
+        next: ({ data, secret }) => {
+          this.busy.set(null);
+          this.webhook.set(data);
+          this.dialogs
+            .secret({
+              title: 'New signing secret',
+              label: 'Signing secret',
+              value: secret,
+              intro: `The old secret no longer works. Put this one in the receiver at ${data.url}.`,
+            })
+            .subscribe();
+        },
+        error: (err: unknown) => {
+          this.busy.set(null);
+          this.notifier.report(err);
+        },
+      });
+  }
+
+  protected remove(): void {
+    const w = this.webhook();
+    if (!w) return;
+    this.dialogs
+      .confirm({
+        title: 'Delete webhook?',
+        message:
+          `"${w.display_name}" stops receiving events at once. This cannot be undone. ` +
+          'Its delivery history stays until it expires and the audit log keeps the record.',
+        confirmLabel: 'Delete webhook',
+        destructive: true,
+        typeToConfirm: w.display_name,
+      })
+      .pipe(
+        filter(Boolean),
+        switchMap(() => {
+          this.busy.set('delete');
+          return this.api.delete(w.id);
+        }),
+      )
+      .subscribe({
+        next: () => {
+          this.busy.set(null);
+          this.notifier.success(`Webhook "${w.display_name}" deleted`);
+          void this.router.navigate(['/webhooks']);
+        },
+        error: (err: unknown) => {
+          this.busy.set(null);
+          this.notifier.report(err);
+        },
+      });
+  }
+
+  protected sendTest(): void {
+    const w = this.webhook();
+    if (!w) return;
+    this.dialog
+      .open(SendTestDialog, { data: w, width: '640px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe(() => this.loadRecent());
+  }
+
+  protected replayDeadLetters(): void {
+    const w = this.webhook();
+    if (!w) return;
+    const data: ReplayDeadLettersData = { webhookId: w.id, webhooks: [w] };
+    this.dialog
+      .open(ReplayDeadLettersDialog, { data, width: '480px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe(() => this.loadRecent());
+  }
+
+  private run(kind: Busy, request: Observable<Webhook>, done: string): void {
+    this.busy.set(kind);
+    request.subscribe({
+      next: (w) => {
+        this.busy.set(null);
+        this.webhook.set(w);
+        this.notifier.success(done);
+      },
+      error: (err: unknown) => {
+        this.busy.set(null);
+        this.notifier.report(err);
+      },
+    });
+  }
+}
