@@ -1,3 +1,4 @@
+import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { PassThrough } from 'node:stream';
@@ -6,6 +7,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { createHttpApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { featureModules } from '../../src/features';
 import { UsersService } from '../../src/modules/auth/users.service';
 import { SYSTEM_ACTOR } from '../../src/common/actor';
 
@@ -20,13 +22,24 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
+export interface StartAppOptions {
+  /** Extra modules (e.g. a test-only probe controller), added after the product's features. */
+  features?: (Type | DynamicModule)[];
+}
+
 /** Boots the real app (role all unless overridden) against the run's database and Redis prefix. */
-export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startApp(
+  env: Record<string, string> = {},
+  options: StartAppOptions = {},
+): Promise<TestApp> {
   const config = loadConfig({ ...process.env, ...env });
   const logs: string[] = [];
   const logStream = new PassThrough();
   logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
-  const app = await createHttpApp(config, { logStream });
+  const app = await createHttpApp(config, {
+    logStream,
+    features: [...featureModules(config), ...(options.features ?? [])],
+  });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
