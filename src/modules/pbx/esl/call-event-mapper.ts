@@ -1,3 +1,10 @@
+import type {
+  CallAnsweredPayload,
+  CallDirection,
+  CallHangupPayload,
+  CallRingingPayload,
+} from '../../../events/catalogue';
+
 /**
  * Turns FreeSWITCH channel events into the domain facts behind `pbx.call.ringing`,
  * `pbx.call.answered` and `pbx.call.hangup` (payload fields exactly as in EVENTS.md, plus `kind`).
@@ -29,43 +36,16 @@
  * Times are ISO 8601 UTC (millisecond precision) from FreeSWITCH's microsecond epochs.
  */
 
-export type CallDirection = 'inbound' | 'outbound' | 'internal';
-
-export interface CallRingingFact {
-  readonly kind: 'ringing';
-  readonly call_uuid: string;
-  readonly extension: string;
-  readonly direction: CallDirection;
-  readonly caller_number: string;
-  readonly destination_number: string;
-  /** When ringing began. */
-  readonly timestamp: string;
-}
-
-export interface CallAnsweredFact extends Omit<CallRingingFact, 'kind'> {
-  readonly kind: 'answered';
-  readonly answered_at: string;
-}
-
-export interface CallHangupFact {
-  readonly kind: 'hangup';
-  readonly call_uuid: string;
-  readonly extension: string;
-  readonly direction: CallDirection;
-  readonly caller_number: string;
-  readonly destination_number: string;
-  readonly started_at: string;
-  readonly answered_at: string | null;
-  readonly ended_at: string;
-  /** Seconds from channel creation to hangup. */
-  readonly duration: number;
-  /** Seconds from answer to hangup (0 when never answered). */
-  readonly billsec: number;
-  /** Q.850 cause name, e.g. `NORMAL_CLEARING`, `NO_ANSWER`, `USER_BUSY`. */
-  readonly hangup_cause: string;
-}
-
+export type CallRingingFact = { readonly kind: 'ringing' } & CallRingingPayload;
+export type CallAnsweredFact = { readonly kind: 'answered' } & CallAnsweredPayload;
+export type CallHangupFact = { readonly kind: 'hangup' } & CallHangupPayload;
 export type CallFact = CallRingingFact | CallAnsweredFact | CallHangupFact;
+
+/** A fact as the event-bus message it becomes (name + payload exactly as in EVENTS.md). */
+export type CallEventMessage =
+  | { readonly name: 'pbx.call.ringing'; readonly payload: CallRingingPayload }
+  | { readonly name: 'pbx.call.answered'; readonly payload: CallAnsweredPayload }
+  | { readonly name: 'pbx.call.hangup'; readonly payload: CallHangupPayload };
 
 /** Structural input: an `EslEvent` from the client, or any `{ name, headers }`. */
 export interface ChannelEventInput {
@@ -190,6 +170,24 @@ function extensionLeg(h: Readonly<Record<string, string>>, pattern: RegExp): Leg
     caller_number: callerNumber,
     destination_number: dialed,
   };
+}
+
+/** Splits a fact into the event name and the payload to publish (without `kind`). */
+export function toCallEventMessage(fact: CallFact): CallEventMessage {
+  switch (fact.kind) {
+    case 'ringing': {
+      const { kind: _kind, ...payload } = fact;
+      return { name: 'pbx.call.ringing', payload };
+    }
+    case 'answered': {
+      const { kind: _kind, ...payload } = fact;
+      return { name: 'pbx.call.answered', payload };
+    }
+    case 'hangup': {
+      const { kind: _kind, ...payload } = fact;
+      return { name: 'pbx.call.hangup', payload };
+    }
+  }
 }
 
 /** When the leg started ringing: the earlier non-zero progress time. */

@@ -323,8 +323,6 @@ export class FakeFreeswitch {
         endpoint_disposition: leg.times.answered ? 'ANSWER' : 'NO ANSWER',
       });
       await emit(leg, 'CHANNEL_HANGUP', leg.times.hangup, { 'Hangup-Cause': cause });
-    }
-    for (const leg of [bLeg, aLeg]) {
       leg.state('CS_REPORTING', 'HANGUP', 'hangup');
       Object.assign(leg.vars, leg.cdrVars());
       await emit(leg, 'CHANNEL_HANGUP_COMPLETE', leg.times.hangup + 2_000, {
