@@ -48,11 +48,14 @@ const DOTTED_TAIL = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(%.*)?$/;
  * after this rewrite it sees the real address (`::102:304`), which the policy refuses.
  */
 function dottedTailToHex(ip: string): string {
-  return ip.replace(DOTTED_TAIL, (_m, a: string, b: string, c: string, d: string, zone?: string) => {
-    const hi = ((Number(a) << 8) | Number(b)).toString(16);
-    const lo = ((Number(c) << 8) | Number(d)).toString(16);
-    return `${hi}:${lo}${zone ?? ''}`;
-  });
+  return ip.replace(
+    DOTTED_TAIL,
+    (_m, a: string, b: string, c: string, d: string, zone?: string) => {
+      const hi = ((Number(a) << 8) | Number(b)).toString(16);
+      const lo = ((Number(c) << 8) | Number(d)).toString(16);
+      return `${hi}:${lo}${zone ?? ''}`;
+    },
+  );
 }
 
 /**
