@@ -1,3 +1,217 @@
-import { Component } from '@angular/core';
-@Component({ selector: 'app-x', template: 'x' })
-export class AuditLogPage {}
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  OnInit,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatAutocompleteModule } from '@angular/material/autocomplete';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { ActivatedRoute, Router } from '@angular/router';
+import { Subscription, debounceTime, filter } from 'rxjs';
+import { AUDIT_ACTIONS, AuditEntry, AuditVerifyResult } from '../../core/api/api.types';
+import { AuditApi } from '../../core/api/audit-api';
+import { ApiError, toApiError } from '../../core/errors/api-error';
+import { Notifier } from '../../core/errors/notifier';
+import { isoToLocalInput, localInputToIso } from '../../core/ui/time';
+import { CopyButton } from '../../shared/copy-button';
+import { JsonView } from '../../shared/json-view';
+import { TimeAgo } from '../../shared/time-ago';
+import { ViewState } from '../../shared/view-state';
+import {
+  ACTION_PATTERN,
+  AuditFilterState,
+  EMPTY_AUDIT_FILTERS,
+  TARGET_TYPE_PATTERN,
+  auditFiltersFromParams,
+  auditFiltersToParams,
+  auditFiltersToQuery,
+} from './audit-filters';
+
+export const AUDIT_PAGE_SIZE = 50;
+
+@Component({
+  selector: 'app-audit-log-page',
+  imports: [
+    ReactiveFormsModule,
+    MatAutocompleteModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    CopyButton,
+    JsonView,
+    TimeAgo,
+    ViewState,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './audit-log-page.html',
+  styleUrl: './audit-log-page.scss',
+})
+export class AuditLogPage implements OnInit {
+  private readonly api = inject(AuditApi);
+  private readonly notifier = inject(Notifier);
+  private readonly route = inject(ActivatedRoute);
+  private readonly router = inject(Router);
+  private readonly destroyRef = inject(DestroyRef);
+
+  protected readonly actions = AUDIT_ACTIONS;
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    action: ['', Validators.pattern(ACTION_PATTERN)],
+    actor_id: ['', Validators.maxLength(100)],
+    target_type: ['', Validators.pattern(TARGET_TYPE_PATTERN)],
+    target_id: ['', Validators.maxLength(100)],
+    fromLocal: [''],
+    toLocal: [''],
+  });
+
+  protected readonly entries = signal<AuditEntry[]>([]);
+  protected readonly nextCursor = signal<string | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly loadingMore = signal(false);
+  protected readonly loaded = signal(false);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly expanded = signal<ReadonlySet<string>>(new Set());
+  protected readonly verifying = signal(false);
+  protected readonly verifyResult = signal<AuditVerifyResult | null>(null);
+  private readonly state = signal<AuditFilterState>(EMPTY_AUDIT_FILTERS);
+  protected readonly filtered = computed(() => Object.values(this.state()).some(Boolean));
+  protected readonly exportUrl = computed(() =>
+    this.api.exportUrl(auditFiltersToQuery(this.state())),
+  );
+  private loadSub: Subscription | null = null;
+
+  ngOnInit(): void {
+    this.route.queryParamMap.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((params) => {
+      const s = auditFiltersFromParams(params);
+      this.state.set(s);
+      this.form.setValue(
+        {
+          action: s.action,
+          actor_id: s.actor_id,
+          target_type: s.target_type,
+          target_id: s.target_id,
+          fromLocal: isoToLocalInput(s.from),
+          toLocal: isoToLocalInput(s.to),
+        },
+        { emitEvent: false },
+      );
+      this.reload();
+    });
+    this.form.valueChanges
+      .pipe(
+        debounceTime(350),
+        filter(() => this.form.valid),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe(() => {
+        const v = this.form.getRawValue();
+        const next: AuditFilterState = {
+          action: v.action,
+          actor_id: v.actor_id,
+          target_type: v.target_type,
+          target_id: v.target_id,
+          from: localInputToIso(v.fromLocal) ?? '',
+          to: localInputToIso(v.toLocal) ?? '',
+        };
+        void this.router.navigate([], {
+          relativeTo: this.route,
+          queryParams: auditFiltersToParams(next),
+          replaceUrl: true,
+        });
+      });
+  }
+
+  protected reload(): void {
+    this.loadSub?.unsubscribe();
+    this.loading.set(true);
+    this.error.set(null);
+    this.loadSub = this.api
+      .list({ ...auditFiltersToQuery(this.state()), limit: AUDIT_PAGE_SIZE })
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (page) => {
+          this.entries.set(page.data);
+          this.nextCursor.set(page.next_cursor);
+          this.loading.set(false);
+          this.loaded.set(true);
+        },
+        error: (err: unknown) => {
+          this.error.set(toApiError(err));
+          this.loading.set(false);
+        },
+      });
+  }
+
+  protected loadMore(): void {
+    const cursor = this.nextCursor();
+    if (!cursor) return;
+    this.loadingMore.set(true);
+    this.api
+      .list({ ...auditFiltersToQuery(this.state()), limit: AUDIT_PAGE_SIZE, cursor })
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (page) => {
+          const seen = new Set(this.entries().map((e) => e.id));
+          this.entries.update((l) => [...l, ...page.data.filter((e) => !seen.has(e.id))]);
+          this.nextCursor.set(page.next_cursor);
+          this.loadingMore.set(false);
+        },
+        error: (err: unknown) => {
+          this.loadingMore.set(false);
+          this.notifier.report(err);
+        },
+      });
+  }
+
+  protected verify(): void {
+    this.verifying.set(true);
+    this.verifyResult.set(null);
+    this.api.verify().subscribe({
+      next: (r) => {
+        this.verifying.set(false);
+        this.verifyResult.set(r);
+      },
+      error: (err: unknown) => {
+        this.verifying.set(false);
+        this.notifier.report(err);
+      },
+    });
+  }
+
+  protected toggle(id: string): void {
+    this.expanded.update((set) => {
+      const next = new Set(set);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }
+
+  protected clearFilters(): void {
+    void this.router.navigate([], { relativeTo: this.route, queryParams: {} });
+  }
+
+  /** Filter by a value from a row (actor, action, target) with one click. */
+  protected filterBy(patch: Partial<AuditFilterState>): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: auditFiltersToParams({ ...this.state(), ...patch }),
+    });
+  }
+
+  protected actionTone(action: string): string {
+    if (/failed|deleted|revoked|suspended|dead_lettered/.test(action)) return 'bad';
+    if (/created|resumed|login$/.test(action)) return 'good';
+    return 'neutral';
+  }
+}

@@ -1,3 +1,284 @@
-import { Component } from '@angular/core';
-@Component({ selector: 'app-x', template: 'x' })
-export class UsersPage {}
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  OnInit,
+  inject,
+  signal,
+} from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatMenuModule } from '@angular/material/menu';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTableModule } from '@angular/material/table';
+import { filter } from 'rxjs';
+import { Role, User, UserPatch } from '../../core/api/api.types';
+import { UsersApi } from '../../core/api/users-api';
+import { AuthStore } from '../../core/auth/auth-store';
+import { ApiError, toApiError } from '../../core/errors/api-error';
+import { Notifier } from '../../core/errors/notifier';
+import { Dialogs } from '../../shared/dialogs';
+import { StatusChip } from '../../shared/status-chip';
+import { TimeAgo } from '../../shared/time-ago';
+import { ViewState } from '../../shared/view-state';
+import { UserCreateDialog } from './user-create-dialog';
+
+@Component({
+  selector: 'app-users-page',
+  imports: [
+    MatButtonModule,
+    MatIconModule,
+    MatMenuModule,
+    MatProgressBarModule,
+    MatTableModule,
+    StatusChip,
+    TimeAgo,
+    ViewState,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <section class="page">
+      <header class="page-header">
+        <div>
+          <h1>Users</h1>
+          <p class="subtitle">People who can sign in to this console. Admins manage everything; auditors read the audit log.</p>
+        </div>
+        <div class="actions">
+          <button mat-flat-button type="button" (click)="create()" data-testid="user-create-button">
+            <mat-icon svgIcon="add" />Add user
+          </button>
+        </div>
+      </header>
+      <div class="surface">
+        @if (busyId()) {
+          <mat-progress-bar mode="indeterminate" aria-label="Saving" />
+        }
+        <app-view-state
+          [loading]="loading()"
+          [error]="error()"
+          [empty]="!loading() && !error() && users().length === 0"
+          [hasData]="users().length > 0"
+          testid="users"
+          emptyTitle="No users"
+          (retry)="load()"
+        >
+          <div class="table-wrap">
+            <table mat-table [dataSource]="users()" data-testid="users-table" aria-label="Users">
+              <ng-container matColumnDef="name">
+                <th mat-header-cell *matHeaderCellDef scope="col">User</th>
+                <td mat-cell *matCellDef="let u">
+                  <div class="who">
+                    <strong>{{ u.name }}</strong>
+                    @if (u.id === me()?.id) {
+                      <span class="you">(you)</span>
+                    }
+                    <span class="muted mono small">{{ u.email }}</span>
+                  </div>
+                </td>
+              </ng-container>
+              <ng-container matColumnDef="role">
+                <th mat-header-cell *matHeaderCellDef scope="col">Role</th>
+                <td mat-cell *matCellDef="let u">
+                  <span class="role" data-testid="user-row-role">{{ u.role }}</span>
+                </td>
+              </ng-container>
+              <ng-container matColumnDef="status">
+                <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
+                <td mat-cell *matCellDef="let u">
+                  <app-status-chip
+                    [status]="u.disabled ? 'disabled' : 'enabled'"
+                    data-testid="user-row-status"
+                  />
+                </td>
+              </ng-container>
+              <ng-container matColumnDef="created">
+                <th mat-header-cell *matHeaderCellDef scope="col">Added</th>
+                <td mat-cell *matCellDef="let u"><app-time [value]="u.created_at" /></td>
+              </ng-container>
+              <ng-container matColumnDef="actions">
+                <th mat-header-cell *matHeaderCellDef scope="col">
+                  <span class="cdk-visually-hidden">Actions</span>
+                </th>
+                <td mat-cell *matCellDef="let u" class="actions-cell">
+                  @if (u.id !== me()?.id) {
+                    <button
+                      mat-button
+                      type="button"
+                      [matMenuTriggerFor]="roleMenu"
+                      [attr.aria-label]="'Change role of ' + u.email"
+                      data-testid="user-role-menu"
+                      [disabled]="busyId() === u.id"
+                    >
+                      Role
+                    </button>
+                    <mat-menu #roleMenu="matMenu">
+                      @for (r of roles; track r) {
+                        <button
+                          mat-menu-item
+                          type="button"
+                          [disabled]="u.role === r"
+                          [attr.data-testid]="'user-set-role-' + r"
+                          (click)="setRole(u, r)"
+                        >
+                          Make {{ r }}
+                        </button>
+                      }
+                    </mat-menu>
+                    @if (u.disabled) {
+                      <button
+                        mat-button
+                        type="button"
+                        (click)="setDisabled(u, false)"
+                        [attr.aria-label]="'Enable ' + u.email"
+                        data-testid="user-enable"
+                        [disabled]="busyId() === u.id"
+                      >
+                        Enable
+                      </button>
+                    } @else {
+                      <button
+                        mat-button
+                        class="destructive"
+                        type="button"
+                        (click)="setDisabled(u, true)"
+                        [attr.aria-label]="'Disable ' + u.email"
+                        data-testid="user-disable"
+                        [disabled]="busyId() === u.id"
+                      >
+                        Disable
+                      </button>
+                    }
+                  }
+                </td>
+              </ng-container>
+              <tr mat-header-row *matHeaderRowDef="columns"></tr>
+              <tr
+                mat-row
+                *matRowDef="let u; columns: columns"
+                data-testid="user-row"
+                [attr.data-user-email]="u.email"
+                [attr.data-user-id]="u.id"
+                [class.disabled]="u.disabled"
+              ></tr>
+            </table>
+          </div>
+        </app-view-state>
+      </div>
+    </section>
+  `,
+  styles: `
+    .who {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 2px 8px;
+      align-items: baseline;
+      padding: 6px 0;
+      min-width: 200px;
+    }
+    .who .mono {
+      flex-basis: 100%;
+    }
+    .small {
+      font-size: 12px;
+    }
+    .you {
+      color: var(--mat-sys-primary);
+      font: var(--mat-sys-label-medium);
+    }
+    .role {
+      text-transform: capitalize;
+    }
+    .actions-cell {
+      text-align: right;
+      white-space: nowrap;
+    }
+    tr.disabled td {
+      color: var(--mat-sys-on-surface-variant);
+    }
+  `,
+})
+export class UsersPage implements OnInit {
+  private readonly api = inject(UsersApi);
+  private readonly dialog = inject(MatDialog);
+  private readonly dialogs = inject(Dialogs);
+  private readonly notifier = inject(Notifier);
+  private readonly destroyRef = inject(DestroyRef);
+  protected readonly me = inject(AuthStore).user;
+
+  protected readonly roles: Role[] = ['admin', 'auditor'];
+  protected readonly columns = ['name', 'role', 'status', 'created', 'actions'];
+  protected readonly users = signal<User[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly busyId = signal<string | null>(null);
+
+  ngOnInit(): void {
+    this.load();
+  }
+
+  protected load(): void {
+    this.loading.set(true);
+    this.error.set(null);
+    this.api
+      .list()
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (u) => {
+          this.users.set(u);
+          this.loading.set(false);
+        },
+        error: (err: unknown) => {
+          this.error.set(toApiError(err));
+          this.loading.set(false);
+        },
+      });
+  }
+
+  protected create(): void {
+    this.dialog
+      .open<UserCreateDialog, void, User>(UserCreateDialog, { width: '520px', maxWidth: '95vw' })
+      .afterClosed()
+      .pipe(filter((u): u is User => !!u))
+      .subscribe((u) => {
+        this.users.update((list) => [...list, u]);
+        this.notifier.success(`User ${u.email} added`);
+      });
+  }
+
+  protected setRole(u: User, role: Role): void {
+    this.patch(u, { role }, `${u.email} is now ${role === 'admin' ? 'an admin' : 'an auditor'}`);
+  }
+
+  protected setDisabled(u: User, disabled: boolean): void {
+    if (!disabled) {
+      this.patch(u, { disabled }, `${u.email} can sign in again`);
+      return;
+    }
+    this.dialogs
+      .confirm({
+        title: `Disable ${u.email}?`,
+        message: 'They are signed out and cannot sign in until an admin enables them again.',
+        confirmLabel: 'Disable user',
+        destructive: true,
+      })
+      .pipe(filter(Boolean))
+      .subscribe(() => this.patch(u, { disabled }, `${u.email} disabled`));
+  }
+
+  private patch(u: User, patch: UserPatch, done: string): void {
+    this.busyId.set(u.id);
+    this.api.update(u.id, patch).subscribe({
+        next: (updated) => {
+          this.busyId.set(null);
+          this.users.update((list) => list.map((x) => (x.id === updated.id ? updated : x)));
+          this.notifier.success(done);
+        },
+        error: (err: unknown) => {
+          this.busyId.set(null);
+          this.notifier.report(err);
+        },
+      });
+  }
+}
