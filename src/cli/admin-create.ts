@@ -15,7 +15,7 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { parseArgs } from 'node:util';
 import { SYSTEM_ACTOR } from '../common/actor';
-import { ValidationFailed } from '../common/errors';
+import { Conflict } from '../common/errors';
 import { toFieldErrors } from '../common/validation';
 import { databaseUrlFromEnv, loadEnvFile } from '../config/env-file';
 import { dataSourceOptions } from '../database/data-source-options';
@@ -133,7 +133,7 @@ export async function adminCreate(argv: string[]): Promise<number> {
     }
     return EXIT.ok;
   } catch (err) {
-    if (err instanceof ValidationFailed && err.errors.email) {
+    if (err instanceof Conflict) {
       process.stderr.write(`admin:create: a user with email ${dto.email} already exists\n`);
       return EXIT.exists;
     }

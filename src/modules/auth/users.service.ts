@@ -2,12 +2,19 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../../common/actor';
-import { Conflict, NotFound, fieldError } from '../../common/errors';
+import { Conflict, NotFound } from '../../common/errors';
 import { AuditService } from '../audit/audit.service';
 import type { UserRole } from './auth.decorators';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { User, presentUser } from './entities/user.entity';
 import { hashPassword, randomAlphanumeric } from './passwords';
+
+/** Serialises changes that may remove an active admin, so two cannot race past the last-admin check. */
+const ADMIN_SET_LOCK = 7_311_004;
+const EMAIL_TAKEN = 'A user with this email already exists.';
+
+const isUniqueViolation = (err: unknown): boolean =>
+  (err as { code?: string } | null)?.code === '23505';
 
 @Injectable()
 export class UsersService {
@@ -34,16 +41,22 @@ export class UsersService {
     const passwordHash = await hashPassword(dto.password);
     return this.db.transaction(async (tx) => {
       const exists = await tx.getRepository(User).findOneBy({ email: dto.email.trim() });
-      if (exists) throw fieldError('email', 'email is already taken');
-      const user = await tx.getRepository(User).save(
-        tx.create(User, {
-          email: dto.email.trim(),
-          name: dto.name.trim(),
-          role: dto.role,
-          passwordHash,
-          disabled: false,
-        }),
-      );
+      if (exists) throw new Conflict(EMAIL_TAKEN);
+      const user = await tx
+        .getRepository(User)
+        .save(
+          tx.create(User, {
+            email: dto.email.trim(),
+            name: dto.name.trim(),
+            role: dto.role,
+            passwordHash,
+            disabled: false,
+          }),
+        )
+        .catch((err: unknown) => {
+          // Another request inserted the same email between our check and our insert.
+          throw isUniqueViolation(err) ? new Conflict(EMAIL_TAKEN) : err;
+        });
       await this.audit.record(tx, actor, {
         action: 'user.created',
         targetType: 'user',
@@ -55,12 +68,15 @@ export class UsersService {
   }
 
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<User> {
+    const demoting = dto.role !== undefined && dto.role !== 'admin';
     return this.db.transaction(async (tx) => {
+      if (dto.disabled === true || demoting) {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_SET_LOCK]);
+      }
       const repo = tx.getRepository(User);
       const user = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new NotFound();
       const before = presentUser(user);
-      const demoting = dto.role !== undefined && dto.role !== 'admin';
       if (actor.id === user.id && (dto.disabled === true || demoting)) {
         throw new Conflict('You cannot disable or demote your own account.');
       }
@@ -96,16 +112,14 @@ export class UsersService {
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(7311003)');
       if ((await tx.getRepository(User).count()) > 0) return null;
-      const user = await tx
-        .getRepository(User)
-        .save(
-          tx.create(User, {
-            email,
-            name: 'Administrator',
-            role: 'admin' as UserRole,
-            passwordHash,
-          }),
-        );
+      const user = await tx.getRepository(User).save(
+        tx.create(User, {
+          email,
+          name: 'Administrator',
+          role: 'admin' as UserRole,
+          passwordHash,
+        }),
+      );
       await this.audit.record(tx, SYSTEM_ACTOR, {
         action: 'user.created',
         targetType: 'user',

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { ensureDatabase, runMigrations } from '../../src/database/migrate';
+
+export interface ScratchDatabase {
+  url: string;
+  name: string;
+  /** Runs SQL on the scratch database with a short-lived connection. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+function adminUrl(url: string): string {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  return admin.toString();
+}
+
+/**
+ * A database of its own (next to the run's database), for tests that need an empty user table or
+ * must break the audit chain without disturbing other test files. `migrate: false` leaves it
+ * uncreated, for code that must create and migrate it itself.
+ */
+export async function scratchDatabase(
+  label: string,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<ScratchDatabase> {
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error('DATABASE_URL is not set (run through jest globalSetup)');
+  const name = `${new URL(base).pathname.slice(1)}_${label}_${randomBytes(3).toString('hex')}`;
+  const target = new URL(base);
+  target.pathname = `/${name}`;
+  const url = target.toString();
+  if (migrate) {
+    await ensureDatabase(url);
+    await runMigrations(url);
+  }
+  return {
+    url,
+    name,
+    async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query(sql, params)).rows as T[];
+      } finally {
+        await client.end();
+      }
+    },
+    async drop() {
+      const client = new Client({ connectionString: adminUrl(url) });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
