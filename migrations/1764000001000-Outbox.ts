@@ -8,7 +8,7 @@ export class Outbox1764000001000 implements MigrationInterface {
       CREATE TABLE "outbox_events" (
         "id" BIGSERIAL NOT NULL,
         "event_name" character varying(64) NOT NULL,
-        "payload" jsonb NOT NULL,
+        "payload" json NOT NULL,
         "occurred_at" TIMESTAMP WITH TIME ZONE NOT NULL,
         "published_at" TIMESTAMP WITH TIME ZONE,
         CONSTRAINT "PK_outbox_events" PRIMARY KEY ("id")

@@ -1,7 +1,8 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
+import { DeliveriesModule } from './modules/deliveries/deliveries.module';
 
 /** The product's feature modules for a role; each decides what it runs in that role. */
-export function featureModules(_config: AppConfig): (Type | DynamicModule)[] {
-  return [];
+export function featureModules(config: AppConfig): (Type | DynamicModule)[] {
+  return [DeliveriesModule.forRoot(config)];
 }

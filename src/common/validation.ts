@@ -1,4 +1,9 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  BadRequestException,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 import { FieldErrors, ValidationFailed } from './errors';
 
 function collect(errors: ValidationError[], prefix: string, out: FieldErrors): FieldErrors {
@@ -17,9 +22,27 @@ export function toFieldErrors(errors: ValidationError[]): FieldErrors {
   return collect(errors, '', {});
 }
 
-/** whitelist + forbidNonWhitelisted + transform; failures become API.md's 422. */
+export const INVALID_QUERY = 'Invalid query parameters.';
+
+/**
+ * whitelist + forbidNonWhitelisted + transform. A bad body is API.md's 422 with per-field errors;
+ * a bad query string (unknown parameter or value) is its 400, with the same per-field errors.
+ */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (err) {
+      if (metadata.type === 'query' && err instanceof ValidationFailed) {
+        throw new BadRequestException({ message: INVALID_QUERY, errors: err.errors });
+      }
+      throw err;
+    }
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     stopAtFirstError: true,

@@ -29,7 +29,7 @@ export class EventBus {
     const params: unknown[] = [];
     const rows = events.map((e, i) => {
       params.push(e.name, JSON.stringify(e.data), now);
-      return `($${i * 3 + 1}, $${i * 3 + 2}::jsonb, $${i * 3 + 3})`;
+      return `($${i * 3 + 1}, $${i * 3 + 2}::json, $${i * 3 + 3})`;
     });
     await manager.query(
       `INSERT INTO outbox_events (event_name, payload, occurred_at) VALUES ${rows.join(', ')}`,

@@ -11,7 +11,8 @@ export class OutboxEvent {
   @Column({ name: 'event_name', type: 'varchar', length: 64 })
   eventName!: string;
 
-  @Column({ type: 'jsonb' })
+  /** json, not jsonb: the text keeps the publisher's key order, so bodies read naturally. */
+  @Column({ type: 'json' })
   payload!: unknown;
 
   @Column({ name: 'occurred_at', type: 'timestamptz' })

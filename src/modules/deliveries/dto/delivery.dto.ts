@@ -1,0 +1,33 @@
+import { Transform } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { CursorQuery, toDate } from '../../../common/query-dto';
+import { EVENT_NAMES } from '../../../events/catalogue';
+import type { DeliveryStatus } from '../entities/delivery.entity';
+
+export const DELIVERY_STATUSES: DeliveryStatus[] = [
+  'pending',
+  'retrying',
+  'succeeded',
+  'dead_letter',
+  'cancelled',
+];
+
+export class DeliveryQueryDto extends CursorQuery {
+  @IsOptional()
+  @IsUUID('all', { message: 'webhook_id must be a UUID' })
+  webhook_id?: string;
+
+  @IsOptional()
+  @IsIn(EVENT_NAMES, { message: 'event must be a catalogue event name' })
+  event?: string;
+
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
+  status?: DeliveryStatus;
+}
+
+export class ReplayDeadLettersDto {
+  @Transform(toDate)
+  @IsDate({ message: 'since must be an ISO 8601 date-time' })
+  since!: Date;
+}

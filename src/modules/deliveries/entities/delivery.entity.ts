@@ -1,0 +1,76 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Webhook } from '../../webhooks/entities/webhook.entity';
+
+export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'dead_letter' | 'cancelled';
+
+/**
+ * One delivery per (event × webhook): its id is the X-Zorio-Delivery UUID and its body the exact
+ * bytes every attempt sends. Indexes are kept to what the console and the sweeper query.
+ */
+@Entity('deliveries')
+@Index('deliveries_event_webhook_uq', ['eventId', 'webhookId'], {
+  unique: true,
+  where: 'event_id IS NOT NULL',
+})
+@Index('deliveries_created_idx', ['createdAt', 'id'])
+@Index('deliveries_webhook_created_idx', ['webhookId', 'createdAt', 'id'])
+@Index('deliveries_due_idx', ['nextAttemptAt'], { where: "status IN ('pending', 'retrying')" })
+export class Delivery {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  /** The outbox event it came from; null for test deliveries. */
+  @Column({ name: 'event_id', type: 'bigint', nullable: true })
+  eventId!: string | null;
+
+  @Column({ name: 'webhook_id', type: 'uuid', nullable: true })
+  webhookId!: string | null;
+
+  @ManyToOne(() => Webhook, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'webhook_id', foreignKeyConstraintName: 'FK_deliveries_webhook' })
+  webhook?: Webhook | null;
+
+  @Column({ name: 'webhook_name', type: 'varchar', length: 100 })
+  webhookName!: string;
+
+  @Column({ type: 'varchar', length: 2048 })
+  url!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  event!: string;
+
+  @Column({ type: 'text' })
+  body!: string;
+
+  @Column({ name: 'is_test', type: 'boolean', default: false })
+  isTest!: boolean;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: DeliveryStatus;
+
+  @Column({ name: 'attempt_count', type: 'integer', default: 0 })
+  attemptCount!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt!: Date | null;
+
+  /** Set while a worker is sending an attempt, so no other worker sends the same one. */
+  @Column({ name: 'claimed_until', type: 'timestamptz', nullable: true })
+  claimedUntil!: Date | null;
+
+  /** The next attempt is an admin's replay (one attempt, no retries). */
+  @Column({ name: 'replay_requested', type: 'boolean', default: false })
+  replayRequested!: boolean;
+
+  @Column({ name: 'last_response_status', type: 'integer', nullable: true })
+  lastResponseStatus!: number | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,93 @@
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import { EVENT_NAMES } from '../../../events/catalogue';
+
+/** Why a URL is not acceptable as a webhook target, or null when it is. */
+export function webhookUrlProblem(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length === 0) return 'url must be an HTTPS URL';
+  if (value.length > 2048) return 'url must be at most 2048 characters';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'url must be a valid absolute URL';
+  }
+  if (url.protocol !== 'https:') return 'url must use https';
+  if (url.username || url.password) return 'url must not contain a username or password';
+  if (!url.hostname) return 'url must name a host';
+  if (url.hash) return 'url must not contain a fragment';
+  return null;
+}
+
+@ValidatorConstraint({ name: 'webhookUrl' })
+class WebhookUrl implements ValidatorConstraintInterface {
+  private problem: string | null = null;
+  validate(value: unknown): boolean {
+    this.problem = webhookUrlProblem(value);
+    return this.problem === null;
+  }
+  defaultMessage(): string {
+    return this.problem ?? 'url is invalid';
+  }
+}
+
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+
+export class CreateWebhookDto {
+  @Transform(trim)
+  @IsString({ message: 'display_name must be a string' })
+  @Length(1, 100, { message: 'display_name must be 1 to 100 characters' })
+  display_name!: string;
+
+  @Transform(trim)
+  @Validate(WebhookUrl)
+  url!: string;
+
+  @IsArray({ message: 'events must be a list of event names' })
+  @ArrayMinSize(1, { message: 'events must name at least one event' })
+  @ArrayMaxSize(EVENT_NAMES.length)
+  @ArrayUnique({ message: 'events must not contain duplicates' })
+  @IsIn(EVENT_NAMES, { each: true, message: 'events must contain only catalogue event names' })
+  events!: string[];
+}
+
+export class UpdateWebhookDto {
+  @IsOptional()
+  @Transform(trim)
+  @IsString({ message: 'display_name must be a string' })
+  @Length(1, 100, { message: 'display_name must be 1 to 100 characters' })
+  display_name?: string;
+
+  @IsOptional()
+  @Transform(trim)
+  @Validate(WebhookUrl)
+  url?: string;
+
+  @IsOptional()
+  @IsArray({ message: 'events must be a list of event names' })
+  @ArrayMinSize(1, { message: 'events must name at least one event' })
+  @ArrayMaxSize(EVENT_NAMES.length)
+  @ArrayUnique({ message: 'events must not contain duplicates' })
+  @IsIn(EVENT_NAMES, { each: true, message: 'events must contain only catalogue event names' })
+  events?: string[];
+}
+
+export class TestWebhookDto {
+  @IsOptional()
+  @IsString()
+  @IsIn(EVENT_NAMES, { message: 'event must be a catalogue event name' })
+  event?: string;
+}

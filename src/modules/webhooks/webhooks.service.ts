@@ -1,0 +1,244 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, SYSTEM_ACTOR } from '../../common/actor';
+import { Conflict, NotFound } from '../../common/errors';
+import { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
+import { randomAlphanumeric } from '../auth/passwords';
+import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
+import { Webhook, WebhookStatus, presentWebhook } from './entities/webhook.entity';
+import { SecretBox } from './secret-box';
+
+/** What the sender needs of a webhook at send time, secret in clear (never logged or returned). */
+export interface WebhookTarget {
+  id: string;
+  displayName: string;
+  url: string;
+  status: WebhookStatus;
+  secret: string;
+}
+
+/** The subscription view used by fan-out. */
+export interface Subscription {
+  id: string;
+  displayName: string;
+  url: string;
+  events: ReadonlySet<string>;
+}
+
+/**
+ * Other modules react to webhook changes through these hooks (registered at start-up), so this
+ * module does not depend on them: deliveries cancels pending work on delete and releases held
+ * work on resume.
+ */
+export interface WebhookLifecycleListener {
+  /** In the deleting transaction, before the row goes. */
+  deleting?(tx: EntityManager, webhookId: string): Promise<void>;
+  /** After a resume committed. */
+  resumed?(webhookId: string): Promise<void>;
+}
+
+export const SECRET_LENGTH = 32;
+
+@Injectable()
+export class WebhooksService {
+  private readonly logger = new Logger('Webhooks');
+  private readonly box: SecretBox;
+  private readonly listeners: WebhookLifecycleListener[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.secretsKey);
+  }
+
+  addListener(listener: WebhookLifecycleListener): void {
+    this.listeners.push(listener);
+  }
+
+  list(): Promise<Webhook[]> {
+    return this.db.getRepository(Webhook).find({ order: { createdAt: 'DESC' } });
+  }
+
+  async get(id: string): Promise<Webhook> {
+    const w = await this.db.getRepository(Webhook).findOneBy({ id });
+    if (!w) throw new NotFound();
+    return w;
+  }
+
+  async create(actor: Actor, dto: CreateWebhookDto): Promise<{ webhook: Webhook; secret: string }> {
+    const secret = randomAlphanumeric(SECRET_LENGTH);
+    const id = randomUUID();
+    return this.db.transaction(async (tx) => {
+      const webhook = await tx.getRepository(Webhook).save(
+        tx.create(Webhook, {
+          id,
+          displayName: dto.display_name,
+          url: dto.url,
+          events: dto.events,
+          status: 'active',
+          secretEncrypted: this.box.seal(secret, id),
+          consecutiveFailures: 0,
+        }),
+      );
+      await this.audit.record(tx, actor, {
+        action: 'webhook.created',
+        targetType: 'webhook',
+        targetId: webhook.id,
+        after: presentWebhook(webhook),
+      });
+      return { webhook, secret };
+    });
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateWebhookDto): Promise<Webhook> {
+    return this.change(actor, id, 'webhook.updated', (w) => {
+      if (dto.display_name !== undefined) w.displayName = dto.display_name;
+      if (dto.url !== undefined) w.url = dto.url;
+      if (dto.events !== undefined) w.events = dto.events;
+      return dto.display_name !== undefined || dto.url !== undefined || dto.events !== undefined;
+    });
+  }
+
+  async rotateSecret(actor: Actor, id: string): Promise<{ webhook: Webhook; secret: string }> {
+    const secret = randomAlphanumeric(SECRET_LENGTH);
+    const webhook = await this.change(actor, id, 'webhook.secret_rotated', (w) => {
+      w.secretEncrypted = this.box.seal(secret, w.id);
+      w.secretRotatedAt = new Date();
+      return true;
+    });
+    return { webhook, secret };
+  }
+
+  pause(actor: Actor, id: string): Promise<Webhook> {
+    return this.change(actor, id, 'webhook.paused', (w) => {
+      if (w.status === 'paused') return false;
+      if (w.status === 'suspended') {
+        throw new Conflict('This webhook is suspended; resume it to re-enable it.');
+      }
+      w.status = 'paused';
+      return true;
+    });
+  }
+
+  async resume(actor: Actor, id: string): Promise<Webhook> {
+    const webhook = await this.change(actor, id, 'webhook.resumed', (w) => {
+      if (w.status === 'active') return false;
+      w.status = 'active';
+      w.suspendedAt = null;
+      w.suspendedReason = null;
+      w.consecutiveFailures = 0;
+      return true;
+    });
+    for (const l of this.listeners) await l.resumed?.(id);
+    return webhook;
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const w = await tx
+        .getRepository(Webhook)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!w) throw new NotFound();
+      for (const l of this.listeners) await l.deleting?.(tx, id);
+      await tx.getRepository(Webhook).delete({ id });
+      await this.audit.record(tx, actor, {
+        action: 'webhook.deleted',
+        targetType: 'webhook',
+        targetId: id,
+        before: presentWebhook(w),
+      });
+    });
+  }
+
+  /** Active webhooks with their subscriptions (fan-out reads this once per relay batch). */
+  async activeSubscriptions(tx: EntityManager): Promise<Subscription[]> {
+    const rows: { id: string; display_name: string; url: string; events: string[] }[] =
+      await tx.query(`SELECT id, display_name, url, events FROM webhooks WHERE status = 'active'`);
+    return rows.map((r) => ({
+      id: r.id,
+      displayName: r.display_name,
+      url: r.url,
+      events: new Set(r.events),
+    }));
+  }
+
+  /** The webhook as the sender needs it now (current URL and secret), or null once deleted. */
+  async target(id: string): Promise<WebhookTarget | null> {
+    const w = await this.db.getRepository(Webhook).findOneBy({ id });
+    if (!w) return null;
+    return {
+      id: w.id,
+      displayName: w.displayName,
+      url: w.url,
+      status: w.status,
+      secret: this.box.open(w.secretEncrypted, w.id),
+    };
+  }
+
+  /** A success resets the run of dead-lettered events. */
+  async recordSuccess(tx: EntityManager, id: string): Promise<void> {
+    await tx.query(
+      `UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0`,
+      [id],
+    );
+  }
+
+  /**
+   * One more dead-lettered event in a row; suspends the webhook when the run reaches `limit`.
+   * Returns true when this call suspended it.
+   */
+  async recordDeadLetter(tx: EntityManager, id: string, limit: number): Promise<boolean> {
+    const rows: [{ id: string; consecutive_failures: number; status: WebhookStatus }[], number] =
+      await tx.query(
+        `UPDATE webhooks SET consecutive_failures = consecutive_failures + 1
+          WHERE id = $1 RETURNING id, consecutive_failures, status`,
+        [id],
+      );
+    const row = rows[0]?.[0];
+    if (!row || row.status !== 'active' || row.consecutive_failures < limit) return false;
+    const before = await tx.getRepository(Webhook).findOneByOrFail({ id });
+    const reason = `${row.consecutive_failures} consecutive events were dead-lettered with no success in between`;
+    await tx
+      .getRepository(Webhook)
+      .update({ id }, { status: 'suspended', suspendedAt: new Date(), suspendedReason: reason });
+    const after = await tx.getRepository(Webhook).findOneByOrFail({ id });
+    await this.audit.record(tx, SYSTEM_ACTOR, {
+      action: 'webhook.suspended',
+      targetType: 'webhook',
+      targetId: id,
+      before: presentWebhook(before),
+      after: presentWebhook(after),
+    });
+    this.logger.warn(`Suspended webhook ${id}: ${reason}`);
+    return true;
+  }
+
+  private async change(
+    actor: Actor,
+    id: string,
+    action: string,
+    mutate: (w: Webhook) => boolean,
+  ): Promise<Webhook> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(Webhook);
+      const w = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!w) throw new NotFound();
+      const before = presentWebhook(w);
+      if (!mutate(w)) return w;
+      const saved = await repo.save(w);
+      await this.audit.record(tx, actor, {
+        action,
+        targetType: 'webhook',
+        targetId: id,
+        before,
+        after: presentWebhook(saved),
+      });
+      return saved;
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { EVENT_TYPES, EventName, EventPayloads } from '../../src/events/catalogue';
+import { EventBus } from '../../src/events/event-bus';
+import { verifyZorioSignature } from '../../src/modules/deliveries/sending/signing';
+import type { TestApp, Session } from './app';
+import type { ReceivedRequest } from './https-receiver';
+import { waitFor } from './wait';
+
+export async function createWebhook(
+  admin: Session,
+  url: string,
+  events: EventName[],
+  displayName = `hook ${Math.random().toString(36).slice(2, 8)}`,
+): Promise<{ id: string; secret: string }> {
+  const res = await admin
+    .post('/api/admin/webhooks')
+    .send({ display_name: displayName, url, events })
+    .expect(201);
+  return { id: res.body.data.id as string, secret: res.body.secret as string };
+}
+
+/** Publishes like a domain module does: in a transaction, through the bus. Returns the outbox id. */
+export async function publish<N extends EventName>(
+  t: TestApp,
+  name: N,
+  data: EventPayloads[N] = EVENT_TYPES[name].sample,
+): Promise<string> {
+  return t.db.transaction(async (tx) => {
+    await t.app.get(EventBus).publish(tx, name, data);
+    const rows: { id: string }[] = await tx.query(
+      `SELECT id::text FROM outbox_events ORDER BY id DESC LIMIT 1`,
+    );
+    return rows[0].id;
+  });
+}
+
+export interface DeliveryRow {
+  id: string;
+  webhook_id: string | null;
+  status: string;
+  attempt_count: number;
+  body: string;
+}
+
+export function deliveriesOfEvent(t: TestApp, eventId: string): Promise<DeliveryRow[]> {
+  return t.db.query(
+    `SELECT id, webhook_id, status, attempt_count, body FROM deliveries WHERE event_id = $1`,
+    [eventId],
+  );
+}
+
+export async function waitForDeliveryStatus(
+  t: TestApp,
+  deliveryId: string,
+  status: string,
+  timeoutMs = 20_000,
+): Promise<DeliveryRow> {
+  return waitFor(
+    async () => {
+      const rows: DeliveryRow[] = await t.db.query(
+        `SELECT id, webhook_id, status, attempt_count, body FROM deliveries WHERE id = $1`,
+        [deliveryId],
+      );
+      return rows[0]?.status === status ? rows[0] : null;
+    },
+    { timeoutMs, what: `delivery ${deliveryId} to be ${status}` },
+  );
+}
+
+/** Both signature schemes of EVENTS.md verify for this request with this secret. */
+export function verifiesWith(req: ReceivedRequest, secret: string): boolean {
+  const zorio = verifyZorioSignature(secret, req.body, req.headers['x-zorio-signature']);
+  let standard = true;
+  try {
+    new StandardWebhook(secret, { format: 'raw' }).verify(req.body.toString('utf8'), {
+      'webhook-id': String(req.headers['webhook-id']),
+      'webhook-timestamp': String(req.headers['webhook-timestamp']),
+      'webhook-signature': String(req.headers['webhook-signature']),
+    });
+  } catch {
+    standard = false;
+  }
+  return zorio && standard;
+}
