@@ -8,7 +8,7 @@ import { Actor } from '../../common/actor';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { Conflict, NotFound, fieldError } from '../../common/errors';
 import { AppConfig } from '../../config/app-config';
-import { EVENT_TYPES, EventName, envelopeBody, isEventName } from '../../events/catalogue';
+import { EVENT_TYPES, envelopeBody, isEventName } from '../../events/catalogue';
 import { AuditService } from '../audit/audit.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { DeliveryAttemptsService } from './delivery-attempts.service';
