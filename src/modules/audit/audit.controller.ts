@@ -22,6 +22,12 @@ const CSV_COLUMNS = [
   'hash',
 ];
 
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** Cursors are entry ids: digits within PostgreSQL's bigint (else the query itself would fail). */
+const validCursor = (cursor: string): boolean =>
+  /^\d{1,19}$/.test(cursor) && BigInt(cursor) <= MAX_BIGINT;
+
 @ApiExcludeController()
 @Controller('api/admin/audit-log')
 @Roles('admin', 'auditor')
@@ -30,7 +36,7 @@ export class AuditController {
 
   @Get()
   async list(@Query() q: AuditQueryDto) {
-    if (q.cursor !== undefined && !/^\d{1,19}$/.test(q.cursor)) {
+    if (q.cursor !== undefined && !validCursor(q.cursor)) {
       throw new BadRequestException({ message: `${MESSAGES[400]}: invalid cursor` });
     }
     const { entries, nextCursor } = await this.audit.list(q, q.limit ?? 50, q.cursor);
