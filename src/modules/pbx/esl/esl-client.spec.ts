@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { Server, Socket, createServer } from 'node:net';
 import { FakeFreeswitch } from '../simulator/fake-freeswitch';
 import { CALL_EVENT_NAMES, CallFact, mapCallEvent } from './call-event-mapper';
@@ -31,15 +32,35 @@ class MemoryLogger implements EslLogger {
   }
 }
 
-/** Handles and timers the process holds (sockets, servers, timeouts), by type. */
-function activeResources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const type of process.getActiveResourcesInfo()) {
-    if (type === 'TCPSocketWrap' || type === 'TCPServerWrap' || type === 'Timeout') {
-      counts[type] = (counts[type] ?? 0) + 1;
-    }
+/**
+ * Records the timers (`Timeout` resources) created while enabled and forgets those that ran or
+ * were cleared, so a test can prove that nothing it started is still pending.
+ */
+function trackTimers(): { readonly live: Set<number>; disable(): void } {
+  const live = new Set<number>();
+  const hook = createHook({
+    init(asyncId, type) {
+      if (type === 'Timeout') live.add(asyncId);
+    },
+    destroy(asyncId) {
+      live.delete(asyncId);
+    },
+  });
+  hook.enable();
+  return { live, disable: () => hook.disable() };
+}
+
+/** Polls on the event loop without timers of its own (for `trackTimers`). */
+async function waitForWithoutTimers(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  return counts;
+}
+
+function openClientSockets(): number {
+  return process.getActiveResourcesInfo().filter((type) => type === 'TCPSocketWrap').length;
 }
 
 /** A port on 127.0.0.1 with nothing listening (bound, then released). */
@@ -98,7 +119,7 @@ describe('EslClient against a fake FreeSWITCH', () => {
     expect(c.state).toBe('connecting');
     await waitFor(() => c.state === 'connected', { what: 'connected' });
     expect(states).toEqual(['disconnected->connecting', 'connecting->connected']);
-    expect(fake.commands).toEqual(['auth ***', `event json ${EVENTS.join(' ')}`]);
+    expect(fake.commands).toEqual(['auth ***', `event json ${EVENTS.join(' ')} HEARTBEAT`]);
     expect(fake.subscribedCount).toBe(1);
     expect(logger.lines).toContain(`log ESL connected to 127.0.0.1:${fake.port}`);
   });
@@ -285,6 +306,33 @@ describe('EslClient against a fake FreeSWITCH', () => {
     await expect(pending).rejects.toThrow('connection ended before the reply');
   });
 
+  it('replaces a connection that goes silent, and keeps one that sends heartbeats', async () => {
+    await fake.close();
+    fake = new FakeFreeswitch({ heartbeatMs: 0 });
+    await fake.listen();
+    const c = makeClient({ idleTimeoutMs: 150 });
+    const reasons: string[] = [];
+    c.on('disconnected', (reason) => reasons.push(reason));
+    c.start();
+    await waitFor(() => reasons.length >= 1, { what: 'idle disconnect' });
+    expect(reasons[0]).toBe('no data for 150 ms');
+    await c.stop();
+    await fake.close();
+
+    fake = new FakeFreeswitch({ heartbeatMs: 25 });
+    await fake.listen();
+    const lively = makeClient({ idleTimeoutMs: 150 });
+    const livelyReasons: string[] = [];
+    lively.on('disconnected', (reason) => livelyReasons.push(reason));
+    lively.start();
+    // Twelve heartbeats span about 300 ms, twice the idle timeout.
+    await waitFor(() => events.filter((e) => e.name === 'HEARTBEAT').length >= 12, {
+      what: 'heartbeats',
+    });
+    expect(livelyReasons).toEqual([]);
+    expect(lively.state).toBe('connected');
+  });
+
   it('times out a handshake that never starts and retries', async () => {
     const sockets = new Set<Socket>();
     const silent: Server = createServer((socket) => {
@@ -309,28 +357,40 @@ describe('EslClient against a fake FreeSWITCH', () => {
   });
 
   it('stop() closes the socket and cancels timers, leaving no open handles', async () => {
-    // Only the fake's listening socket: handles of earlier tests have finished closing.
-    const settled = (): boolean =>
-      activeResources().TCPServerWrap === 1 && activeResources().TCPSocketWrap === undefined;
-    await waitFor(settled, { what: 'earlier handles closed' });
-    const baseline = activeResources();
-    const c = makeClient();
-    c.start();
-    await waitFor(() => c.state === 'connected');
-    await c.stop();
-    expect(c.state).toBe('disconnected');
-    await waitFor(() => fake.connectionCount === 0, { what: 'server side closed' });
-    expect(activeResources()).toEqual(baseline);
+    const timers = trackTimers();
+    try {
+      const c = makeClient();
+      c.start();
+      await waitFor(() => c.state === 'connected');
+      await c.stop();
+      expect(c.state).toBe('disconnected');
+      await waitForWithoutTimers(
+        () => timers.live.size === 0 && openClientSockets() === 0 && fake.connectionCount === 0,
+        'sockets closed and timers gone',
+      );
 
-    // Stopping while waiting to retry a refused connection clears the retry timer too.
-    const refused = makeClient({ port: await freePort(), backoff: { initialMs: 50, maxMs: 50 } });
-    const reasons: string[] = [];
-    refused.on('disconnected', (reason) => reasons.push(reason));
-    refused.start();
-    await waitFor(() => reasons.length >= 2, { what: 'two refused connects' });
-    await refused.stop();
-    expect(refused.state).toBe('disconnected');
-    expect(activeResources()).toEqual(baseline);
+      // Stopping while a retry is pending (a 60 s one: the third delay) clears that timer too.
+      let draws = 0;
+      const refused = makeClient({
+        port: await freePort(),
+        backoff: { initialMs: 60_000, maxMs: 60_000 },
+        random: () => (++draws <= 2 ? 0 : 0.999),
+      });
+      const reasons: string[] = [];
+      refused.on('disconnected', (reason) => reasons.push(reason));
+      refused.start();
+      await waitFor(() => reasons.length === 3, { what: 'three refused connects' });
+      expect(timers.live.size).toBeGreaterThan(0);
+      await refused.stop();
+      expect(refused.state).toBe('disconnected');
+      await waitForWithoutTimers(
+        () => timers.live.size === 0 && openClientSockets() === 0,
+        'retry timer cleared',
+      );
+      expect(reasons).toHaveLength(3);
+    } finally {
+      timers.disable();
+    }
   });
 });
 

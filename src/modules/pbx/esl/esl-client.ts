@@ -43,8 +43,14 @@ export interface EslClientOptions {
   backoff?: EslBackoffOptions;
   /** TCP connect + auth + subscribe must complete within this; default 10 s. */
   handshakeTimeoutMs?: number;
-  /** Deadline for a reply to `api()` / `command()`; default 30 s. */
+  /** Deadline for a reply to `api()` / `send()`; default 30 s. */
   commandTimeoutMs?: number;
+  /**
+   * A subscribed connection that receives nothing for this long is treated as dead (half-open
+   * TCP) and replaced; `HEARTBEAT` (sent by FreeSWITCH every 20 s by default) is added to the
+   * subscription so a quiet PBX still shows signs of life. Default 60 s; 0 disables.
+   */
+  idleTimeoutMs?: number;
   /** Random source in [0, 1) for the jitter; default `Math.random`. */
   random?: () => number;
 }
@@ -93,6 +99,9 @@ export class EslClient extends EventEmitter<EslClientEvents> {
     super();
     for (const name of options.events) assertSingleLine(name, 'event name');
     assertSingleLine(options.password, 'password');
+    if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
+      throw new RangeError(`invalid ESL port ${options.port}`);
+    }
     const backoff = options.backoff ?? DEFAULT_BACKOFF;
     if (!(backoff.initialMs > 0) || !(backoff.maxMs >= backoff.initialMs)) {
       throw new RangeError('backoff needs 0 < initialMs <= maxMs');
@@ -101,10 +110,12 @@ export class EslClient extends EventEmitter<EslClientEvents> {
       host: options.host,
       port: options.port,
       password: options.password,
-      events: [...options.events],
+      events: subscription(options.events, (options.idleTimeoutMs ?? 60_000) > 0),
       backoff,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       commandTimeoutMs: options.commandTimeoutMs ?? 30_000,
+      // Without a subscription there is no heartbeat to expect.
+      idleTimeoutMs: options.events.length > 0 ? (options.idleTimeoutMs ?? 60_000) : 0,
       random: options.random ?? Math.random,
     };
     this.logger = options.logger ?? new Logger(EslClient.name);
@@ -168,7 +179,15 @@ export class EslClient extends EventEmitter<EslClientEvents> {
     this.reconnectTimer = null;
     if (!this.running) return;
     this.setState('connecting');
-    const socket = createConnection({ host: this.options.host, port: this.options.port });
+    let socket: Socket;
+    try {
+      socket = createConnection({ host: this.options.host, port: this.options.port });
+    } catch (err: unknown) {
+      this.logger.error(`ESL connect to ${this.address()} failed: ${describe(err)}`);
+      this.scheduleReconnect();
+      this.setState('disconnected');
+      return;
+    }
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     const connection: Connection = {
       socket,
@@ -190,6 +209,9 @@ export class EslClient extends EventEmitter<EslClientEvents> {
       this.logger.warn(`ESL socket error (${this.address()}): ${err.message}`);
     });
     socket.on('close', () => this.endConnection(connection, 'connection closed'));
+    socket.on('timeout', () =>
+      this.endConnection(connection, `no data for ${this.options.idleTimeoutMs} ms`),
+    );
   }
 
   private onData(connection: Connection, chunk: Buffer): void {
@@ -284,6 +306,7 @@ export class EslClient extends EventEmitter<EslClientEvents> {
   private markReady(connection: Connection): void {
     connection.phase = 'ready';
     clearHandshakeTimer(connection);
+    if (this.options.idleTimeoutMs > 0) connection.socket.setTimeout(this.options.idleTimeoutMs);
     this.attempt = 0;
     this.logger.log(`ESL connected to ${this.address()}`);
     this.setState('connected');
@@ -301,20 +324,23 @@ export class EslClient extends EventEmitter<EslClientEvents> {
       pending.reject(new Error(`ESL connection ended before the reply (${reason})`));
     }
     const wasConnected = connection.phase === 'ready';
-    if (this.running) {
-      const delay = this.nextDelay();
+    const delay = this.scheduleReconnect();
+    if (delay !== null) {
       const message = `ESL ${wasConnected ? 'connection lost' : 'connect failed'} (${reason}); retrying in ${delay} ms`;
       if (wasConnected) this.logger.warn(message);
       else this.logger.debug?.(message);
-      this.reconnectTimer = setTimeout(() => this.connect(), delay);
     }
     this.setState('disconnected');
     this.safeEmit('disconnected', reason);
   }
 
-  private nextDelay(): number {
+  /** Arms the retry timer unless stopped; returns its delay. */
+  private scheduleReconnect(): number | null {
+    if (!this.running) return null;
+    this.clearReconnectTimer();
     const delay = backoffDelay(this.attempt, this.options.backoff, this.options.random);
     this.attempt += 1;
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
     return delay;
   }
 
@@ -360,6 +386,14 @@ export function backoffDelay(
   const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt, 30));
   const r = Math.min(Math.max(random(), 0), 1);
   return Math.min(Math.floor(r * ceiling), ceiling);
+}
+
+function subscription(events: readonly string[], heartbeat: boolean): string[] {
+  const names = [...new Set(events)];
+  if (heartbeat && names.length > 0 && !names.includes('HEARTBEAT') && !names.includes('ALL')) {
+    names.push('HEARTBEAT');
+  }
+  return names;
 }
 
 function clearHandshakeTimer(connection: Connection): void {

@@ -19,6 +19,8 @@ export interface FakeFreeswitchOptions {
   hostname?: string;
   /** Domain of the registered users (`variable_dialed_domain`). */
   domain?: string;
+  /** Interval of `HEARTBEAT` events, like FreeSWITCH's `event-heartbeat-interval`; default 20 000; 0 = none. */
+  heartbeatMs?: number;
 }
 
 export interface SimulateCallOptions {
@@ -116,11 +118,14 @@ export class FakeFreeswitch {
   private sequence = 1000;
   private sessionCount = 0;
   private split: SplitOptions | null = null;
+  private readonly heartbeatMs: number;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
 
   constructor(options: FakeFreeswitchOptions = {}) {
     this.password = options.password ?? 'ClueCon';
     this.hostname = options.hostname ?? 'pbx-sim';
     this.domain = options.domain ?? 'pbx.zorio.local';
+    this.heartbeatMs = options.heartbeatMs ?? 20_000;
     this.server = createServer((socket) => this.onConnection(socket));
     this.server.on('error', () => undefined);
   }
@@ -132,6 +137,9 @@ export class FakeFreeswitch {
       this.server.once('error', onError);
       this.server.listen(port, host, () => {
         this.server.off('error', onError);
+        if (this.heartbeatMs > 0 && !this.heartbeatTimer) {
+          this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.heartbeatMs);
+        }
         resolve(this.port);
       });
     });
@@ -334,10 +342,29 @@ export class FakeFreeswitch {
 
   /** Destroys every session and stops listening. */
   async close(): Promise<void> {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
     this.dropConnections();
     await Promise.allSettled([...this.sessions].map((s) => s.writes));
     if (!this.server.listening) return;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async heartbeat(): Promise<void> {
+    const uptime = Math.floor((Date.now() - this.startedAt) / 1000);
+    await this.deliver('HEARTBEAT', {
+      ...this.eventHeaders('HEARTBEAT', Date.now() * 1000),
+      'Event-Info': 'System Ready',
+      'Up-Time': `0 years, 0 days, 0 hours, ${Math.floor(uptime / 60)} minutes, ${uptime % 60} seconds`,
+      'FreeSWITCH-Version': '1.10.12-release~64bit',
+      Uptime_msec: String(Date.now() - this.startedAt),
+      'Session-Count': '0',
+      'Max-Sessions': '1000',
+      'Session-Per-Sec': '30',
+      'Session-Since-Startup': String(this.sessionCount),
+      'Idle-CPU': '98.700000',
+      'Heartbeat-Interval': String(Math.max(1, Math.round(this.heartbeatMs / 1000))),
+    });
   }
 
   private onConnection(socket: Socket): void {
