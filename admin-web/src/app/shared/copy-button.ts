@@ -13,7 +13,7 @@ import { LiveAnnouncer } from '@angular/cdk/a11y';
   template: `<button
     mat-icon-button
     type="button"
-    class="copy"
+    class="copy app-compact-icon-button"
     [attr.aria-label]="label()"
     [attr.data-testid]="testid()"
     [attr.data-copied]="copied() ? 'true' : null"
@@ -26,16 +26,6 @@ import { LiveAnnouncer } from '@angular/cdk/a11y';
     :host {
       display: inline-flex;
       vertical-align: middle;
-    }
-    .copy {
-      --mat-icon-button-state-layer-size: 32px;
-      width: 32px;
-      height: 32px;
-      padding: 4px;
-    }
-    mat-icon {
-      width: 18px;
-      height: 18px;
     }
   `,
 })

@@ -124,6 +124,7 @@ export const SCOPE_INFO: Record<Scope, { label: string; help: string }> = {
     .small {
       font-size: 12px;
       color: var(--mat-sys-on-surface-variant);
+      margin-left: 6px;
     }
     .error {
       color: var(--mat-sys-error);

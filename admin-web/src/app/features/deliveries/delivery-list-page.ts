@@ -164,7 +164,7 @@ export class DeliveryListPage implements OnInit {
   private loadSub: Subscription | null = null;
   private refreshSub: Subscription | null = null;
 
-  private readonly compact = toSignal(
+  protected readonly compact = toSignal(
     inject(BreakpointObserver)
       .observe('(max-width: 839.98px)')
       .pipe(map((r) => r.matches)),
@@ -172,7 +172,7 @@ export class DeliveryListPage implements OnInit {
   );
   protected readonly columns = computed(() =>
     this.compact()
-      ? ['event', 'status', 'time']
+      ? ['event', 'status']
       : ['event', 'status', 'http', 'attempts', 'time', 'id'],
   );
 

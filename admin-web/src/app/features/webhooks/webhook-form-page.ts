@@ -49,7 +49,9 @@ import { MAX_NAME_LENGTH, buildWebhookForm } from './webhook-form';
     form {
       display: flex;
       flex-direction: column;
-      gap: 8px;
+    }
+    mat-form-field + mat-form-field {
+      margin-top: 16px;
     }
     .events-head {
       display: flex;

@@ -92,16 +92,26 @@ export class WebhookListPage implements OnInit {
   protected readonly error = signal<ApiError | null>(null);
   protected readonly formatRate = formatRate;
 
-  private readonly compact = toSignal(
+  private readonly size = toSignal(
     inject(BreakpointObserver)
-      .observe('(max-width: 839.98px)')
-      .pipe(map((r) => r.matches)),
-    { initialValue: false },
+      .observe(['(max-width: 599.98px)', '(max-width: 959.98px)'])
+      .pipe(
+        map((r) =>
+          r.breakpoints['(max-width: 599.98px)']
+            ? 'phone'
+            : r.breakpoints['(max-width: 959.98px)']
+              ? 'tablet'
+              : 'wide',
+        ),
+      ),
+    { initialValue: 'wide' },
   );
   protected readonly columns = computed(() =>
-    this.compact()
-      ? ['name', 'status', 'last']
-      : ['name', 'events', 'status', 'last', 'rate'],
+    this.size() === 'phone'
+      ? ['name', 'status']
+      : this.size() === 'tablet'
+        ? ['name', 'status', 'last', 'rate']
+        : ['name', 'events', 'status', 'last', 'rate'],
   );
 
   ngOnInit(): void {
