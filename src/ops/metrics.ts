@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+const NEST_MIDDLEWARE_ROUTE = '/{*path}';
+
 /** One Prometheus registry per app instance (tests boot several in one process). */
 @Injectable()
 export class MetricsService {
@@ -30,7 +32,12 @@ export class MetricsService {
       const start = process.hrtime.bigint();
       res.once('finish', () => {
         const routePath = (req.route as { path?: string } | undefined)?.path;
-        const route = routePath ? `${req.baseUrl}${routePath}` : 'unmatched';
+        // Nest mounts app-wide middleware (the request logger) as an all-methods `/{*path}` route,
+        // so a request no controller matched still carries that route: it is unmatched.
+        const route =
+          routePath && routePath !== NEST_MIDDLEWARE_ROUTE
+            ? `${req.baseUrl}${routePath}`
+            : 'unmatched';
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
         this.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
         this.httpDuration.observe({ method: req.method, route }, seconds);

@@ -286,7 +286,7 @@ describe('audit log verification', () => {
   async function isolatedApp(label: string): Promise<{ t: TestApp; scratch: ScratchDatabase }> {
     const scratch = await scratchDatabase(label);
     scratches.push(scratch);
-    const t = await startApp({ DATABASE_URL: scratch.url });
+    const t = await startApp(scratch.env);
     apps.push(t);
     return { t, scratch };
   }

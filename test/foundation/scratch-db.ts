@@ -5,6 +5,11 @@ import { ensureDatabase, runMigrations } from '../../src/database/migrate';
 export interface ScratchDatabase {
   url: string;
   name: string;
+  /**
+   * Environment for an app on this database: its DATABASE_URL and a Redis prefix of its own (under
+   * the run's, so teardown clears it), so its queue workers never take the shared app's jobs.
+   */
+  env: { DATABASE_URL: string; REDIS_PREFIX: string };
   /** Runs SQL on the scratch database with a short-lived connection. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
@@ -35,9 +40,11 @@ export async function scratchDatabase(
     await ensureDatabase(url);
     await runMigrations(url);
   }
+  const prefix = process.env.REDIS_PREFIX ?? 'zorio-test';
   return {
     url,
     name,
+    env: { DATABASE_URL: url, REDIS_PREFIX: `${prefix}:${label}` },
     async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
       const client = new Client({ connectionString: url });
       await client.connect();

@@ -164,7 +164,7 @@ describe('the last active admin', () => {
 
   beforeAll(async () => {
     scratch = await scratchDatabase('lastadmin');
-    t = await startApp({ DATABASE_URL: scratch.url });
+    t = await startApp(scratch.env);
   });
   afterAll(async () => {
     await t?.close();

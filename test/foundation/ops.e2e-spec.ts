@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { HealthRegistry } from '../../src/ops/health.registry';
+import { TEST_PASSWORD, TestApp, createUser, login, startApp } from '../support/app';
+import { waitFor } from '../support/wait';
+
+/** Health, metrics and logs: public, cheap, and never leaking what they must not. */
+describe('operations', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Info-level logs, so request logging (and its redaction) is exercised.
+    t = await startApp({ LOG_LEVEL: 'info' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers /health/live without auth', async () => {
+    await t.http().get('/health/live').expect(200, { status: 'ok' });
+  });
+
+  it('answers /health/ready 200 with the database and Redis up, 503 when a check is down', async () => {
+    const res = await t.http().get('/health/ready').expect(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.checks.database).toEqual({ status: 'up' });
+    expect(res.body.checks.redis).toEqual({ status: 'up' });
+
+    const health = t.app.get(HealthRegistry);
+    health.register('probe', () => ({ status: 'down', detail: 'probe says no' }));
+    const down = await t.http().get('/health/ready').expect(503);
+    expect(down.body).toMatchObject({
+      status: 'unavailable',
+      checks: { probe: { status: 'down', detail: 'probe says no' }, database: { status: 'up' } },
+    });
+    health.register('probe', () => ({ status: 'degraded' }));
+    await t.http().get('/health/ready').expect(200);
+    health.register('probe', () => new Promise(() => undefined));
+    const hung = await t.http().get('/health/ready').expect(503);
+    expect(hung.body.checks.probe).toEqual({ status: 'down', detail: 'timed out' });
+    health.register('probe', () => ({ status: 'up' }));
+    await t.http().get('/health/ready').expect(200);
+  });
+
+  it('exposes Prometheus metrics with HTTP counts by route pattern, never by raw path', async () => {
+    const admin = await login(t, 'admin');
+    await admin.get('/api/admin/auth/me').expect(200);
+    const user = await createUser(t, 'auditor');
+    await admin.patch(`/api/admin/users/${user.id}`).send({ name: 'Renamed' }).expect(200);
+    const stray = randomUUID();
+    await t.http().get(`/no-such-route/${stray}`).expect(404);
+
+    const res = await t.http().get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const text = res.text;
+    expect(text).toContain('# TYPE zorio_http_requests_total counter');
+    expect(text).toMatch(
+      /zorio_http_requests_total\{method="GET",route="\/api\/admin\/auth\/me",status="200"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /zorio_http_requests_total\{method="PATCH",route="\/api\/admin\/users\/:id",status="200"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /zorio_http_requests_total\{method="GET",route="unmatched",status="404"\} [1-9]/,
+    );
+    expect(text).toContain('zorio_http_request_duration_seconds_bucket');
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).not.toContain(stray);
+    expect(text).not.toContain(user.id);
+  });
+
+  it('gives every response a request id, keeping a sane one the client sent', async () => {
+    const res = await t.http().get('/health/live').expect(200);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await t
+      .http()
+      .get('/health/live')
+      .set('X-Request-Id', 'trace-abc_123')
+      .expect(200);
+    expect(given.headers['x-request-id']).toBe('trace-abc_123');
+    const hostile = await t
+      .http()
+      .get('/health/live')
+      .set('X-Request-Id', 'x'.repeat(65))
+      .expect(200);
+    expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('logs requests as JSON with their id, and never a password, cookie, CSRF token or bearer token', async () => {
+    const admin = await login(t, 'admin');
+    const created = await admin
+      .post('/api/admin/api-tokens')
+      .send({ name: 'log check', scopes: ['pbx_api_access'] })
+      .expect(201);
+    const token = created.body.token as string;
+    await t
+      .http()
+      .get('/api/admin/users')
+      .set('Authorization', `Bearer ${token}`)
+      .set('X-Request-Id', 'log-check-1')
+      .expect(401);
+    await t
+      .http()
+      .post('/api/admin/auth/login')
+      .set('X-Forwarded-For', '198.18.0.1')
+      .send({ email: admin.email, password: 'a wrong password to hide' })
+      .expect(401);
+    const cookie = admin.csrf;
+    const line = await waitFor(
+      () => t.logs.flatMap((chunk) => chunk.split('\n')).find((l) => l.includes('log-check-1')),
+      { what: 'the request log line' },
+    );
+    const entry = JSON.parse(line) as { req: { id: string; url: string }; res: unknown };
+    expect(entry.req).toMatchObject({ id: 'log-check-1', url: '/api/admin/users' });
+    const all = t.logs.join('');
+    expect(all).not.toContain(token.split('|')[1]);
+    expect(all).not.toContain(TEST_PASSWORD);
+    expect(all).not.toContain('a wrong password to hide');
+    expect(all).not.toContain(cookie);
+    expect(all).not.toMatch(/zorio_session=s%3A/);
+  });
+});
