@@ -28,7 +28,7 @@ export async function publish<N extends EventName>(
   return t.db.transaction(async (tx) => {
     await t.app.get(EventBus).publish(tx, name, data);
     const rows: { id: string }[] = await tx.query(
-      `SELECT id::text FROM outbox_events ORDER BY id DESC LIMIT 1`,
+      `SELECT id::text AS id FROM outbox_events ORDER BY outbox_events.id DESC LIMIT 1`,
     );
     return rows[0].id;
   });
