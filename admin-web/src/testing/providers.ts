@@ -1,0 +1,29 @@
+import { EnvironmentProviders, Provider } from '@angular/core';
+import { provideHttpClient, withInterceptors, withXsrfConfiguration } from '@angular/common/http';
+import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { MATERIAL_ANIMATIONS } from '@angular/material/core';
+import { Routes, provideRouter, withComponentInputBinding } from '@angular/router';
+import { authInterceptor } from '../app/core/auth/auth-interceptor';
+import { provideIcons } from '../app/core/ui/icons';
+
+/**
+ * The app's HTTP stack (XSRF + auth interceptor) on Angular's testing backend, a router, the
+ * icon registry, and Material with animations off: what component and service tests share.
+ */
+export function testProviders(routes: Routes = []): (Provider | EnvironmentProviders)[] {
+  return [
+    provideHttpClient(
+      withXsrfConfiguration({ cookieName: 'XSRF-TOKEN', headerName: 'X-XSRF-TOKEN' }),
+      withInterceptors([authInterceptor]),
+    ),
+    provideHttpClientTesting(),
+    provideRouter(routes, withComponentInputBinding()),
+    provideIcons(),
+    { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+  ];
+}
+
+/** Lets pending microtasks and Angular's change detection settle. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0));
+}
