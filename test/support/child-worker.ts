@@ -1,0 +1,49 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface WorkerChild {
+  proc: ChildProcess;
+  output: () => string;
+  ready: Promise<void>;
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+/** Starts a real worker process (role worker) on this run's database and Redis prefix. */
+export function startWorkerChild(env: Record<string, string>): WorkerChild {
+  const root = join(__dirname, '..', '..');
+  const proc = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(root, 'test', 'support', 'worker-child.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...env,
+        ZORIO_ROLE: 'worker',
+        TS_NODE_PROJECT: join(root, 'tsconfig.json'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  proc.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  proc.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = () => {
+      if (out.includes('READY')) resolve();
+    };
+    proc.stdout?.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`worker exited (${code}) before READY:\n${out}`)));
+  });
+  ready.catch(() => undefined);
+  return {
+    proc,
+    output: () => out,
+    ready,
+    kill: async (signal = 'SIGKILL') => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { QueueName } from '../../src/modules/deliveries/queues';
+import { login, Session, startApp, TestApp } from '../support/app';
+import { startWorkerChild, WorkerChild } from '../support/child-worker';
+import { Receiver, startReceiver } from '../support/https-receiver';
+import { getTestPki } from '../support/tls/test-ca';
+import { waitFor } from '../support/wait';
+import { createWebhook, deliveriesOfEvent, publish } from '../support/webhooks';
+
+/**
+ * The API runs in this process (role api: it publishes, nothing relays or sends); workers run as
+ * real child processes that the tests kill with SIGKILL at chosen points.
+ */
+describe('crash safety: every delivery arrives exactly once per delivery id', () => {
+  let t: TestApp;
+  let admin: Session;
+  let r: Receiver;
+  let queue: Queue;
+  const children: WorkerChild[] = [];
+  const webhookIds: string[] = [];
+  const env = { WEBHOOK_CA_FILE: getTestPki().caFile, LOG_LEVEL: 'silent' };
+
+  const worker = async () => {
+    const c = startWorkerChild(env);
+    children.push(c);
+    await c.ready;
+    return c;
+  };
+
+  beforeAll(async () => {
+    t = await startApp({ ...env, ZORIO_ROLE: 'api' });
+    admin = await login(t);
+    r = await startReceiver();
+    for (let i = 0; i < 2; i++) {
+      const w = await createWebhook(admin, r.url, ['telesales.lead.created']);
+      webhookIds.push(w.id);
+    }
+    queue = t.app.get<Queue>(getQueueToken(QueueName.Deliveries));
+  });
+
+  afterAll(async () => {
+    for (const c of children) await c.kill();
+    await queue.resume();
+    for (const id of webhookIds) await admin.del(`/api/admin/webhooks/${id}`);
+    await t.close();
+    await r.close();
+  });
+
+  async function expectExactlyOnce(eventIds: string[]): Promise<void> {
+    const expected = eventIds.length * webhookIds.length;
+    const rows = await waitFor(
+      async () => {
+        const all = (await Promise.all(eventIds.map((e) => deliveriesOfEvent(t, e)))).flat();
+        return all.length === expected && all.every((d) => d.status === 'succeeded') ? all : null;
+      },
+      { timeoutMs: 45_000, what: `${expected} deliveries to succeed` },
+    );
+    await waitFor(async () => {
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'paused');
+      return Object.values(c).every((n) => n === 0);
+    });
+    const ids = rows.map((d) => d.id);
+    const arrivals = r.received.filter((q) => ids.includes(String(q.headers['x-zorio-delivery'])));
+    expect(arrivals).toHaveLength(expected);
+    expect(new Set(arrivals.map((q) => q.headers['x-zorio-delivery'])).size).toBe(expected);
+    const pairs = new Set(rows.map((d) => `${d.webhook_id}`));
+    expect(pairs.size).toBe(webhookIds.length);
+  }
+
+  it('a worker killed in the middle of fan-out (event committed, fan-out not) loses and doubles nothing', async () => {
+    const events: string[] = [];
+    for (let i = 0; i < 5; i++) events.push(await publish(t, 'telesales.lead.created'));
+    // Block the relay inside its transaction: it has claimed the events and waits on webhooks.
+    const blocker = new Client({ connectionString: t.config.DATABASE_URL });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE webhooks IN ACCESS EXCLUSIVE MODE');
+    const first = await worker();
+    await waitFor(
+      async () => {
+        const waiting: unknown[] = (
+          await blocker.query(
+            `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM webhooks%'`,
+          )
+        ).rows;
+        return waiting.length > 0;
+      },
+      { what: 'the relay to wait inside its fan-out transaction' },
+    );
+    await first.kill('SIGKILL');
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+    for (const e of events) expect(await deliveriesOfEvent(t, e)).toHaveLength(0);
+
+    const second = await worker();
+    await expectExactlyOnce(events);
+    await second.kill('SIGTERM');
+  });
+
+  it('a worker killed after fan-out committed but before sending (some jobs lost) loses and doubles nothing', async () => {
+    await queue.pause();
+    const first = await worker();
+    const events: string[] = [];
+    for (let i = 0; i < 4; i++) events.push(await publish(t, 'telesales.lead.created'));
+    const rows = await waitFor(
+      async () => {
+        const all = (await Promise.all(events.map((e) => deliveriesOfEvent(t, e)))).flat();
+        const counts = await queue.getJobCounts('paused', 'waiting');
+        return all.length === 8 && counts.paused + counts.waiting >= 8 ? all : null;
+      },
+      { what: 'fan-out to commit and enqueue' },
+    );
+    await first.kill('SIGKILL');
+    expect(
+      r.received.filter((q) => rows.some((d) => d.id === q.headers['x-zorio-delivery'])),
+    ).toHaveLength(0);
+    // As if the crash had come between the commit and the enqueue for half of them.
+    for (const d of rows.slice(0, 4)) await (await queue.getJob(d.id))?.remove();
+    await queue.resume();
+    const second = await worker();
+    await expectExactlyOnce(events);
+    await second.kill('SIGTERM');
+  });
+});
