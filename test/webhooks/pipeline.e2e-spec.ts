@@ -285,4 +285,40 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
       .expect(200);
     expect(audit.body.data).toHaveLength(2);
   });
+
+  it('shows delivery figures with each webhook and exposes pipeline metrics', async () => {
+    const r = await receiver({ respond: { status: 500 } });
+    const w = await hook(admin, r.url, ['autocall.lead.transferred']);
+    const fresh = await admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
+    expect(fresh.body.data).toMatchObject({
+      last_delivery_at: null,
+      last_delivery_status: null,
+      success_rate_24h: null,
+    });
+    const failing = await publish(t, 'autocall.lead.transferred');
+    await waitFor(async () => (await deliveriesOfEvent(t, failing))[0]?.status === 'dead_letter', {
+      timeoutMs: 20_000,
+    });
+    r.respondWith({ status: 200 });
+    const ok = await publish(t, 'autocall.lead.transferred');
+    await waitFor(async () => (await deliveriesOfEvent(t, ok))[0]?.status === 'succeeded');
+    const list = await admin.get('/api/admin/webhooks').expect(200);
+    const mine = list.body.data.find((x: { id: string }) => x.id === w.id);
+    expect(mine).toMatchObject({ last_delivery_status: 'succeeded', success_rate_24h: 0.5 });
+    expect(Date.parse(mine.last_delivery_at)).toBeGreaterThan(Date.now() - 60_000);
+
+    const metrics = await t.http().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(
+      /zorio_delivery_attempts_total\{event="autocall.lead.transferred",outcome="succeeded"\} 1/,
+    );
+    expect(metrics.text).toMatch(
+      /zorio_delivery_attempts_total\{event="autocall.lead.transferred",outcome="dead_letter"\} 1/,
+    );
+    expect(metrics.text).toMatch(
+      /zorio_delivery_attempts_total\{event="autocall.lead.transferred",outcome="failed"\} 3/,
+    );
+    expect(metrics.text).toMatch(/zorio_delivery_attempt_duration_seconds_bucket/);
+    expect(metrics.text).toMatch(/zorio_delivery_queue_depth\{state="waiting"\} \d+/);
+    expect(metrics.text).toMatch(/zorio_outbox_lag_seconds \d/);
+  });
 });

@@ -10,7 +10,7 @@ import { Conflict, NotFound, fieldError } from '../../common/errors';
 import { AppConfig } from '../../config/app-config';
 import { EVENT_TYPES, envelopeBody, isEventName } from '../../events/catalogue';
 import { AuditService } from '../audit/audit.service';
-import { WebhooksService } from '../webhooks/webhooks.service';
+import { WebhookStats, WebhooksService } from '../webhooks/webhooks.service';
 import { DeliveryAttemptsService } from './delivery-attempts.service';
 import { BULK_REPLAY_JOB, BulkReplayData, DeliveryMaintenance } from './delivery-maintenance';
 import { DeliveryQueryDto } from './dto/delivery.dto';
@@ -109,6 +109,44 @@ export class DeliveriesService implements OnModuleInit {
       },
       resumed: (webhookId) => this.releaseHeld(webhookId),
     });
+    this.webhooks.provideStats((ids) => this.webhookStats(ids));
+  }
+
+  /** Last delivery and the 24 h success rate (succeeded / finished) of each webhook. */
+  async webhookStats(ids: string[]): Promise<Map<string, WebhookStats>> {
+    if (ids.length === 0) return new Map();
+    const rows: {
+      id: string;
+      last_at: Date | null;
+      last_status: string | null;
+      finished: number;
+      succeeded: number;
+    }[] = await this.db.query(
+      `SELECT w.id, last.created_at AS last_at, last.status AS last_status,
+              s.finished, s.succeeded
+         FROM unnest($1::uuid[]) AS w(id)
+         LEFT JOIN LATERAL (
+           SELECT created_at, status FROM deliveries d
+            WHERE d.webhook_id = w.id AND NOT d.is_test
+            ORDER BY created_at DESC, id DESC LIMIT 1) last ON true
+         LEFT JOIN LATERAL (
+           SELECT count(*) FILTER (WHERE status IN ('succeeded', 'dead_letter'))::int AS finished,
+                  count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded
+             FROM deliveries d
+            WHERE d.webhook_id = w.id AND NOT d.is_test
+              AND d.created_at > now() - interval '24 hours') s ON true`,
+      [ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          last_delivery_at: r.last_at?.toISOString() ?? null,
+          last_delivery_status: r.last_status,
+          success_rate_24h: r.finished > 0 ? Math.round((r.succeeded / r.finished) * 1000) / 1000 : null,
+        },
+      ]),
+    );
   }
 
   /** Newest first, keyset-paged on (created_at, id). */

@@ -13,7 +13,7 @@ export class WebhooksController {
 
   @Get()
   async list() {
-    return { data: (await this.webhooks.list()).map(presentWebhook) };
+    return { data: await this.webhooks.withStats(await this.webhooks.list()) };
   }
 
   @Post()
@@ -24,7 +24,8 @@ export class WebhooksController {
 
   @Get(':id')
   async get(@Param('id', UuidParam) id: string) {
-    return { data: presentWebhook(await this.webhooks.get(id)) };
+    const [data] = await this.webhooks.withStats([await this.webhooks.get(id)]);
+    return { data };
   }
 
   @Patch(':id')

@@ -40,6 +40,14 @@ export interface WebhookLifecycleListener {
   resumed?(webhookId: string): Promise<void>;
 }
 
+/** Delivery figures shown with a webhook in the console (provided by the deliveries module). */
+export interface WebhookStats {
+  last_delivery_at: string | null;
+  last_delivery_status: string | null;
+  success_rate_24h: number | null;
+}
+export type WebhookStatsProvider = (ids: string[]) => Promise<Map<string, WebhookStats>>;
+
 export const SECRET_LENGTH = 32;
 
 @Injectable()
@@ -56,8 +64,29 @@ export class WebhooksService {
     this.box = new SecretBox(config.secretsKey);
   }
 
+  private statsProvider: WebhookStatsProvider | null = null;
+
   addListener(listener: WebhookLifecycleListener): void {
     this.listeners.push(listener);
+  }
+
+  provideStats(provider: WebhookStatsProvider): void {
+    this.statsProvider = provider;
+  }
+
+  /** Each webhook with its delivery figures (when a provider is registered). */
+  async withStats(webhooks: Webhook[]): Promise<Record<string, unknown>[]> {
+    const stats = this.statsProvider
+      ? await this.statsProvider(webhooks.map((w) => w.id))
+      : new Map<string, WebhookStats>();
+    return webhooks.map((w) => ({
+      ...presentWebhook(w),
+      ...(stats.get(w.id) ?? {
+        last_delivery_at: null,
+        last_delivery_status: null,
+        success_rate_24h: null,
+      }),
+    }));
   }
 
   list(): Promise<Webhook[]> {

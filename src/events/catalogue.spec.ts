@@ -1,0 +1,197 @@
+import type { EntityManager } from 'typeorm';
+import { EVENT_NAMES, EVENT_TYPES, EventName, envelopeBody, isEventName } from './catalogue';
+import { EventBus } from './event-bus';
+
+/** EVENTS.md §3, field by field. */
+const FIELDS: Record<EventName, string[]> = {
+  'pbx.call.ringing': [
+    'call_uuid',
+    'extension',
+    'direction',
+    'caller_number',
+    'destination_number',
+    'timestamp',
+  ],
+  'pbx.call.answered': [
+    'call_uuid',
+    'extension',
+    'direction',
+    'caller_number',
+    'destination_number',
+    'timestamp',
+    'answered_at',
+  ],
+  'pbx.call.hangup': [
+    'call_uuid',
+    'extension',
+    'direction',
+    'caller_number',
+    'destination_number',
+    'started_at',
+    'answered_at',
+    'ended_at',
+    'duration',
+    'billsec',
+    'hangup_cause',
+  ],
+  'pbx.cdr.created': [
+    'call_uuid',
+    'extension',
+    'direction',
+    'caller_number',
+    'destination_number',
+    'started_at',
+    'answered_at',
+    'ended_at',
+    'duration',
+    'billsec',
+    'hangup_cause',
+    'result',
+    'queue_name',
+    'trunk_name',
+    'recording_url',
+  ],
+  'telesales.lead.created': [
+    'id',
+    'campaign_id',
+    'full_name',
+    'phone',
+    'email',
+    'custom_fields',
+    'status',
+    'disposition_code',
+    'created_at',
+    'updated_at',
+  ],
+  'telesales.lead.updated': [
+    'id',
+    'campaign_id',
+    'full_name',
+    'phone',
+    'email',
+    'custom_fields',
+    'status',
+    'disposition_code',
+    'created_at',
+    'updated_at',
+    'changed_fields',
+  ],
+  'telesales.call.disposed': [
+    'call_uuid',
+    'lead_id',
+    'campaign_id',
+    'agent_extension',
+    'disposition_code',
+    'note',
+    'callback_at',
+    'disposed_at',
+  ],
+  'telesales.campaign.completed': [
+    'campaign_id',
+    'name',
+    'total_leads',
+    'dialed_leads',
+    'completed_at',
+  ],
+  'autocall.campaign.started': ['campaign_id', 'name', 'status', 'occurred_at'],
+  'autocall.campaign.paused': ['campaign_id', 'name', 'status', 'occurred_at'],
+  'autocall.campaign.resumed': ['campaign_id', 'name', 'status', 'occurred_at'],
+  'autocall.campaign.finished': [
+    'campaign_id',
+    'name',
+    'status',
+    'occurred_at',
+    'total_leads',
+    'completed_leads',
+    'finished_reason',
+  ],
+  'autocall.lead.dialed': [
+    'uuid',
+    'campaign_id',
+    'lead_id',
+    'phone',
+    'external_ref',
+    'attempt_number',
+    'caller_id',
+    'started_at',
+  ],
+  'autocall.lead.answered': [
+    'uuid',
+    'campaign_id',
+    'lead_id',
+    'phone',
+    'external_ref',
+    'attempt_number',
+    'answered_at',
+  ],
+  'autocall.lead.dtmf_pressed': [
+    'uuid',
+    'campaign_id',
+    'lead_id',
+    'digit',
+    'action_type',
+    'pressed_at',
+  ],
+  'autocall.lead.transferred': [
+    'uuid',
+    'campaign_id',
+    'lead_id',
+    'digit',
+    'queue_name',
+    'transferred_at',
+  ],
+};
+
+describe('event catalogue', () => {
+  it('has the 16 events of EVENTS.md, each with a description and a sample of exactly its fields', () => {
+    expect(EVENT_NAMES).toHaveLength(16);
+    expect([...EVENT_NAMES].sort()).toEqual(Object.keys(FIELDS).sort());
+    for (const name of EVENT_NAMES) {
+      const t = EVENT_TYPES[name];
+      expect(t.name).toBe(name);
+      expect(name.startsWith(`${t.module}.`)).toBe(true);
+      expect(t.description.length).toBeGreaterThan(10);
+      expect(Object.keys(t.sample).sort()).toEqual([...FIELDS[name]].sort());
+    }
+    expect(isEventName('pbx.call.hangup')).toBe(true);
+    expect(isEventName('pbx.call.exploded')).toBe(false);
+    expect(isEventName('toString')).toBe(false);
+  });
+
+  it('builds the envelope as EVENTS.md shows it, keeping the payload key order', () => {
+    const body = envelopeBody(
+      'pbx.call.ringing',
+      new Date('2026-06-29T03:30:12Z'),
+      7,
+      EVENT_TYPES['pbx.call.ringing'].sample,
+    );
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(['event', 'timestamp', 'tenant_id', 'data']);
+    expect(parsed).toEqual({
+      event: 'pbx.call.ringing',
+      timestamp: '2026-06-29T03:30:12.000Z',
+      tenant_id: 7,
+      data: EVENT_TYPES['pbx.call.ringing'].sample,
+    });
+    expect(Object.keys(parsed.data as object)).toEqual(FIELDS['pbx.call.ringing']);
+  });
+
+  it('lets publish() compile only for a name with its own payload, and refuses to run outside a transaction', async () => {
+    const bus = new EventBus();
+    const noTransaction = { queryRunner: undefined } as unknown as EntityManager;
+    const ringing = EVENT_TYPES['pbx.call.ringing'].sample;
+    // These lines are checked by `tsc --noEmit` (npm run typecheck): each must be a type error.
+    const rejected = [
+      // @ts-expect-error misspelled event name
+      () => bus.publish(noTransaction, 'pbx.call.ringin', ringing),
+      // @ts-expect-error a payload of another event
+      () => bus.publish(noTransaction, 'pbx.call.hangup', ringing),
+      // @ts-expect-error a payload with a missing field
+      () => bus.publish(noTransaction, 'pbx.call.ringing', { ...ringing, extension: undefined }),
+    ];
+    expect(rejected).toHaveLength(3);
+    await expect(bus.publish(noTransaction, 'pbx.call.ringing', ringing)).rejects.toThrow(
+      /open transaction/,
+    );
+  });
+});
