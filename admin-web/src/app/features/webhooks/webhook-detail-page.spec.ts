@@ -1,0 +1,157 @@
+import { Component } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
+import { Router } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { settle, testProviders } from '../../../testing/providers';
+import { Webhook } from '../../core/api/api.types';
+import { WebhookDetailPage } from './webhook-detail-page';
+
+@Component({ template: 'list' })
+class List {}
+
+const base: Webhook = {
+  id: 'w1',
+  display_name: 'CRM prod',
+  url: 'https://crm.example.com/hook',
+  events: ['pbx.call.hangup', 'telesales.lead.updated'],
+  status: 'active',
+  consecutive_failures: 0,
+  suspended_at: null,
+  secret_rotated_at: null,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+};
+
+describe('WebhookDetailPage', () => {
+  let harness: RouterTestingHarness;
+  let http: HttpTestingController;
+
+  beforeEach(async () => {
+    TestBed.configureTestingModule({
+      providers: testProviders([
+        { path: 'webhooks', component: List },
+        { path: 'webhooks/:id', component: WebhookDetailPage },
+      ]),
+    });
+    http = TestBed.inject(HttpTestingController);
+    harness = await RouterTestingHarness.create();
+  });
+
+  afterEach(() => http.verify());
+
+  const q = <T extends HTMLElement>(testid: string): T =>
+    document.querySelector(`[data-testid="${testid}"]`) as T;
+  async function open(w: Webhook): Promise<void> {
+    await harness.navigateByUrl(`/webhooks/${w.id}`);
+    http.expectOne('/api/admin/webhooks/w1').flush({ data: w });
+    await settle();
+    http
+      .expectOne((r) => r.url === '/api/admin/deliveries' && r.params.get('webhook_id') === 'w1')
+      .flush({ data: [], next_cursor: null });
+    await settle();
+    harness.detectChanges();
+  }
+  async function tick(): Promise<void> {
+    await settle();
+    harness.detectChanges();
+  }
+
+  it('shows the webhook with its status chip and a copyable id', async () => {
+    await open(base);
+    expect(q('webhook-name').textContent).toContain('CRM prod');
+    expect(q('webhook-status').getAttribute('data-status')).toBe('active');
+    expect(q('webhook-status').textContent).toContain('Active');
+    expect(q('webhook-id').textContent).toContain('w1');
+    expect(q('webhook-id-copy').getAttribute('aria-label')).toBe('Copy webhook id');
+    expect(q('webhook-recent-empty')).not.toBeNull();
+  });
+
+  it('pauses and then offers resume', async () => {
+    await open(base);
+    q<HTMLButtonElement>('webhook-pause').click();
+    http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/pause' }).flush({ data: { ...base, status: 'paused' } });
+    await tick();
+    expect(q('webhook-status').getAttribute('data-status')).toBe('paused');
+    expect(q('webhook-resume')).not.toBeNull();
+    expect(q('webhook-pause')).toBeNull();
+  });
+
+  it('shows why a webhook was suspended and re-enables it', async () => {
+    await open({ ...base, status: 'suspended', consecutive_failures: 50, suspended_at: '2026-01-02T00:00:00Z' });
+    expect(q('webhook-suspension-reason').textContent).toContain('50 deliveries in a row');
+    q<HTMLButtonElement>('webhook-reenable').click();
+    http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/resume' }).flush({ data: base });
+    await tick();
+    expect(q('webhook-suspension')).toBeNull();
+  });
+
+  it('rotates the secret after confirming and shows the new one once', async () => {
+    await open(base);
+    q<HTMLButtonElement>('webhook-rotate').click();
+    await tick();
+    q<HTMLButtonElement>('confirm-ok').click();
+    await tick();
+    http
+      .expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/rotate-secret' })
+      .flush({ data: { ...base, secret_rotated_at: '2026-01-03T00:00:00Z' }, secret: 'N'.repeat(32) });
+    await tick();
+    expect(q<HTMLInputElement>('secret-value').value).toBe('N'.repeat(32));
+  });
+
+  it('deletes only once the name has been typed', async () => {
+    await open(base);
+    q<HTMLButtonElement>('webhook-delete').click();
+    await tick();
+    const ok = q<HTMLButtonElement>('confirm-ok');
+    expect(ok.disabled).toBe(true);
+    const input = q<HTMLInputElement>('confirm-input');
+    input.value = 'CRM';
+    input.dispatchEvent(new Event('input'));
+    await tick();
+    expect(ok.disabled).toBe(true);
+    input.value = 'CRM prod';
+    input.dispatchEvent(new Event('input'));
+    await tick();
+    expect(ok.disabled).toBe(false);
+    ok.click();
+    await tick();
+    http.expectOne({ method: 'DELETE', url: '/api/admin/webhooks/w1' }).flush(null, { status: 204, statusText: 'No Content' });
+    await tick();
+    expect(TestBed.inject(Router).url).toBe('/webhooks');
+  });
+
+  it('sends a test event of the chosen type and shows the receiver response', async () => {
+    await open(base);
+    q<HTMLButtonElement>('webhook-send-test').click();
+    await tick();
+    q<HTMLButtonElement>('test-event-send').click();
+    const req = http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/test' });
+    expect(req.request.body).toEqual({ event: 'pbx.call.hangup' });
+    req.flush({
+      data: {
+        id: 'd1',
+        status: 'succeeded',
+        attempts: [
+          {
+            number: 1,
+            trigger: 'test',
+            started_at: '2026-01-01T00:00:00Z',
+            duration_ms: 87,
+            request_headers: {},
+            response_status: 200,
+            response_headers: {},
+            response_body: '{"ok":true}',
+            response_body_truncated: false,
+            error: null,
+          },
+        ],
+      },
+    });
+    await tick();
+    expect(q('test-result').getAttribute('data-status')).toBe('succeeded');
+    expect(q('test-result-response-status').textContent).toContain('HTTP 200');
+    expect(q('test-result-duration').textContent).toContain('87 ms');
+    expect(q('test-result-body').textContent).toContain('"ok": true');
+  });
+});
