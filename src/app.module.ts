@@ -16,7 +16,11 @@ import { AuthModule } from './modules/auth/auth.module';
 import { ConsoleModule } from './modules/console/console.module';
 import { OpsModule } from './ops/ops.module';
 
-export const CONSOLE_DIST = join(__dirname, '..', 'admin-web', 'dist', 'admin-web', 'browser');
+/** The repository root, from src/ (ts-node, tests) or dist/src/ (the build). */
+const ROOT = existsSync(join(__dirname, '..', 'package.json'))
+  ? join(__dirname, '..')
+  : join(__dirname, '..', '..');
+export const CONSOLE_DIST = join(ROOT, 'admin-web', 'dist', 'admin-web', 'browser');
 
 export interface AppOptions {
   /** Where JSON logs go (tests capture them); stdout by default. */
