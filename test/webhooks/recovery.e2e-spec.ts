@@ -401,5 +401,24 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     }
     expect(t.logs.length).toBeGreaterThan(0);
     expect(auditDump[0].d).not.toMatch(/secret_encrypted/);
+    await admin.del(`/api/admin/webhooks/${w.id}`).expect(204);
+    const trail = await admin
+      .get(`/api/admin/audit-log?target_type=webhook&target_id=${w.id}&limit=200`)
+      .expect(200);
+    const actions = (trail.body.data as { action: string; actor_type: string }[])
+      .map((e) => e.action)
+      .reverse();
+    expect(actions).toEqual([
+      'webhook.created',
+      'webhook.secret_rotated',
+      'webhook.test_sent',
+      'webhook.updated',
+      'webhook.paused',
+      'webhook.resumed',
+      'webhook.deleted',
+    ]);
+    expect(trail.body.data.every((e: { actor_type: string }) => e.actor_type === 'user')).toBe(
+      true,
+    );
   });
 });
