@@ -34,7 +34,13 @@ const server = createServer((req, res) => {
       return;
     }
     const upstream = httpRequest(
-      { host: apiTarget.hostname, port: apiTarget.port, path: req.url, method: req.method, headers: req.headers },
+      {
+        host: apiTarget.hostname,
+        port: apiTarget.port,
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

@@ -9,7 +9,13 @@ export interface NavItem {
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
-  { path: '/webhooks', label: 'Webhooks', icon: 'webhook', roles: ['admin'], testid: 'nav-webhooks' },
+  {
+    path: '/webhooks',
+    label: 'Webhooks',
+    icon: 'webhook',
+    roles: ['admin'],
+    testid: 'nav-webhooks',
+  },
   {
     path: '/deliveries',
     label: 'Deliveries',

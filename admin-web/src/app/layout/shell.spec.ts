@@ -26,7 +26,9 @@ describe('Shell', () => {
     http = TestBed.inject(HttpTestingController);
     TestBed.inject(AuthStore).login('x@z.t', 'pw').subscribe();
     http.expectOne('/api/admin/auth/login').flush({
-      data: { user: { id: 'u', email: 'x@z.t', name: 'Xavier', role, disabled: false, created_at: '' } },
+      data: {
+        user: { id: 'u', email: 'x@z.t', name: 'Xavier', role, disabled: false, created_at: '' },
+      },
     });
     harness = await RouterTestingHarness.create('/audit-log');
   }
@@ -39,7 +41,13 @@ describe('Shell', () => {
     await signInAs('admin');
     expect(q('current-user-name')?.textContent).toContain('Xavier');
     expect(q('current-user-role')?.textContent).toContain('admin');
-    for (const id of ['nav-webhooks', 'nav-deliveries', 'nav-audit-log', 'nav-users', 'nav-api-tokens']) {
+    for (const id of [
+      'nav-webhooks',
+      'nav-deliveries',
+      'nav-audit-log',
+      'nav-users',
+      'nav-api-tokens',
+    ]) {
       expect(q(id)).not.toBeNull();
     }
   });
@@ -56,7 +64,9 @@ describe('Shell', () => {
   it('signs out and goes to the login page', async () => {
     await signInAs('admin');
     (q('logout-button') as HTMLButtonElement).click();
-    http.expectOne({ method: 'POST', url: '/api/admin/auth/logout' }).flush(null, { status: 204, statusText: 'No Content' });
+    http
+      .expectOne({ method: 'POST', url: '/api/admin/auth/logout' })
+      .flush(null, { status: 204, statusText: 'No Content' });
     await settle();
     expect(TestBed.inject(Router).url).toBe('/login');
     expect(TestBed.inject(AuthStore).user()).toBeNull();

@@ -13,8 +13,7 @@ import { CopyButton } from './copy-button';
       role="region"
       [attr.aria-label]="label()"
       [attr.data-testid]="testid()"
-      >{{ text() }}</pre
-    >
+      >{{ text() }}</pre>
     @if (text()) {
       <app-copy-button class="copy" [value]="text()" [label]="'Copy ' + label()" />
     }

@@ -86,12 +86,7 @@ export interface Delivery {
 }
 
 export type AttemptErrorCode =
-  | 'timeout'
-  | 'dns'
-  | 'connection'
-  | 'tls'
-  | 'http_status'
-  | 'blocked_address';
+  'timeout' | 'dns' | 'connection' | 'tls' | 'http_status' | 'blocked_address';
 
 export interface DeliveryAttempt {
   number: number;
@@ -218,9 +213,7 @@ export const AUDIT_ACTIONS: readonly string[] = [
 ];
 
 /** Builds HttpParams-compatible query objects, dropping empty values. */
-export function toQuery(
-  filters: object,
-): Record<string, string | number | boolean> {
+export function toQuery(filters: object): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(filters) as [string, unknown][]) {
     if (value === undefined || value === null || value === '') continue;

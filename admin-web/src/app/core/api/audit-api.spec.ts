@@ -18,9 +18,9 @@ describe('AuditApi', () => {
 
   it('lists entries with filters and a cursor', () => {
     let next: string | null | undefined;
-    api.list({ action: 'webhook.created', target_id: '', limit: 50, cursor: 'c1' }).subscribe(
-      (p) => (next = p.next_cursor),
-    );
+    api
+      .list({ action: 'webhook.created', target_id: '', limit: 50, cursor: 'c1' })
+      .subscribe((p) => (next = p.next_cursor));
     const req = http.expectOne((r) => r.url === '/api/admin/audit-log');
     expect(req.request.params.get('action')).toBe('webhook.created');
     expect(req.request.params.has('target_id')).toBe(false);
@@ -41,7 +41,12 @@ describe('AuditApi', () => {
   it('builds a relative, encoded CSV export link without paging fields', () => {
     expect(api.exportUrl({})).toBe('/api/admin/audit-log/export');
     expect(
-      api.exportUrl({ action: 'webhook.deleted', from: '2026-01-01T00:00:00.000Z', cursor: 'x', limit: 5 }),
+      api.exportUrl({
+        action: 'webhook.deleted',
+        from: '2026-01-01T00:00:00.000Z',
+        cursor: 'x',
+        limit: 5,
+      }),
     ).toBe('/api/admin/audit-log/export?action=webhook.deleted&from=2026-01-01T00:00:00.000Z');
   });
 });

@@ -7,7 +7,14 @@ import { AuthApi } from './auth-api';
 describe('AuthApi', () => {
   let api: AuthApi;
   let http: HttpTestingController;
-  const user = { id: 'u1', email: 'a@b.c', name: 'A', role: 'admin', disabled: false, created_at: '' };
+  const user = {
+    id: 'u1',
+    email: 'a@b.c',
+    name: 'A',
+    role: 'admin',
+    disabled: false,
+    created_at: '',
+  };
 
   beforeEach(() => {
     TestBed.configureTestingModule({ providers: testProviders() });

@@ -34,7 +34,9 @@ describe('EventTypesApi', () => {
   it('asks again after a failure', () => {
     let failed = false;
     api.list().subscribe({ error: () => (failed = true) });
-    http.expectOne('/api/admin/event-types').flush({ message: 'x' }, { status: 500, statusText: 'Err' });
+    http
+      .expectOne('/api/admin/event-types')
+      .flush({ message: 'x' }, { status: 500, statusText: 'Err' });
     expect(failed).toBe(true);
     let count = 0;
     api.list().subscribe((t) => (count = t.length));

@@ -33,7 +33,12 @@ describe('UsersApi', () => {
   });
 
   it('creates a user', () => {
-    const input = { email: 'b@zorio.test', name: 'B', role: 'auditor' as const, password: 'x'.repeat(12) };
+    const input = {
+      email: 'b@zorio.test',
+      name: 'B',
+      role: 'auditor' as const,
+      password: 'x'.repeat(12),
+    };
     let created: User | undefined;
     api.create(input).subscribe((u) => (created = u));
     const req = http.expectOne({ method: 'POST', url: '/api/admin/users' });

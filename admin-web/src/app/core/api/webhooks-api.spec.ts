@@ -47,7 +47,11 @@ describe('WebhooksApi', () => {
 
   it('creates a webhook and returns the one-time secret with it', () => {
     let secret: string | undefined;
-    const input = { display_name: 'CRM', url: 'https://crm.example.com/hook', events: ['pbx.call.hangup'] };
+    const input = {
+      display_name: 'CRM',
+      url: 'https://crm.example.com/hook',
+      events: ['pbx.call.hangup'],
+    };
     api.create(input).subscribe((r) => (secret = r.secret));
     const req = http.expectOne({ method: 'POST', url: '/api/admin/webhooks' });
     expect(req.request.body).toEqual(input);
@@ -106,7 +110,9 @@ describe('WebhooksApi', () => {
 
   it('replays dead letters since a time and returns the count', () => {
     let count: number | undefined;
-    api.replayDeadLetters(webhook.id, '2026-01-01T00:00:00.000Z').subscribe((r) => (count = r.count));
+    api
+      .replayDeadLetters(webhook.id, '2026-01-01T00:00:00.000Z')
+      .subscribe((r) => (count = r.count));
     const req = http.expectOne(`/api/admin/webhooks/${webhook.id}/replay-dead-letters`);
     expect(req.request.method).toBe('POST');
     expect(req.request.body).toEqual({ since: '2026-01-01T00:00:00.000Z' });

@@ -34,11 +34,24 @@ describe('authInterceptor', () => {
   it('on a 401 from the API forgets the user and goes to login, keeping the way back', async () => {
     auth.login('a@z.t', 'pw').subscribe();
     backend.expectOne('/api/admin/auth/login').flush({
-      data: { user: { id: 'u', email: 'a@z.t', name: 'A', role: 'admin', disabled: false, created_at: '' } },
+      data: {
+        user: {
+          id: 'u',
+          email: 'a@z.t',
+          name: 'A',
+          role: 'admin',
+          disabled: false,
+          created_at: '',
+        },
+      },
     });
     let status = 0;
-    http.get('/api/admin/webhooks').subscribe({ error: (e: { status: number }) => (status = e.status) });
-    backend.expectOne('/api/admin/webhooks').flush({ message: 'Unauthenticated.' }, { status: 401, statusText: 'Unauthorized' });
+    http
+      .get('/api/admin/webhooks')
+      .subscribe({ error: (e: { status: number }) => (status = e.status) });
+    backend
+      .expectOne('/api/admin/webhooks')
+      .flush({ message: 'Unauthenticated.' }, { status: 401, statusText: 'Unauthorized' });
     await settle();
     expect(status).toBe(401);
     expect(auth.user()).toBeNull();
@@ -47,14 +60,18 @@ describe('authInterceptor', () => {
 
   it('leaves a failed login alone (its 401 is an answer)', async () => {
     http.post('/api/admin/auth/login', {}).subscribe({ error: () => undefined });
-    backend.expectOne('/api/admin/auth/login').flush({ message: 'Unauthenticated.' }, { status: 401, statusText: 'Unauthorized' });
+    backend
+      .expectOne('/api/admin/auth/login')
+      .flush({ message: 'Unauthenticated.' }, { status: 401, statusText: 'Unauthorized' });
     await settle();
     expect(router.url).toBe('/webhooks/w1');
   });
 
   it('does not redirect on other errors', async () => {
     http.get('/api/admin/webhooks').subscribe({ error: () => undefined });
-    backend.expectOne('/api/admin/webhooks').flush({ message: 'This action is unauthorized.' }, { status: 403, statusText: 'Forbidden' });
+    backend
+      .expectOne('/api/admin/webhooks')
+      .flush({ message: 'This action is unauthorized.' }, { status: 403, statusText: 'Forbidden' });
     await settle();
     expect(router.url).toBe('/webhooks/w1');
   });

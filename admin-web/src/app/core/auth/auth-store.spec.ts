@@ -4,7 +4,14 @@ import { testProviders } from '../../../testing/providers';
 import { User } from '../api/api.types';
 import { AuthStore } from './auth-store';
 
-const admin: User = { id: 'u1', email: 'a@z.t', name: 'A', role: 'admin', disabled: false, created_at: '' };
+const admin: User = {
+  id: 'u1',
+  email: 'a@z.t',
+  name: 'A',
+  role: 'admin',
+  disabled: false,
+  created_at: '',
+};
 
 describe('AuthStore', () => {
   let store: AuthStore;
@@ -32,7 +39,9 @@ describe('AuthStore', () => {
 
   it('resolves to null without a session (401)', async () => {
     const p = store.ensureLoaded();
-    http.expectOne('/api/admin/auth/me').flush({ message: 'Unauthenticated.' }, { status: 401, statusText: 'Unauthorized' });
+    http
+      .expectOne('/api/admin/auth/me')
+      .flush({ message: 'Unauthenticated.' }, { status: 401, statusText: 'Unauthorized' });
     expect(await p).toBeNull();
     expect(store.signedIn()).toBe(false);
   });

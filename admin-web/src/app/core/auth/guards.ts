@@ -5,10 +5,7 @@ import { AuthStore } from './auth-store';
 
 function loginTree(router: Router, segments: UrlSegment[]): UrlTree {
   const returnUrl = '/' + segments.map((s) => s.path).join('/');
-  return router.createUrlTree(
-    ['/login'],
-    returnUrl === '/' ? {} : { queryParams: { returnUrl } },
-  );
+  return router.createUrlTree(['/login'], returnUrl === '/' ? {} : { queryParams: { returnUrl } });
 }
 
 /** Requires a session; otherwise sends the user to the login page and back afterwards. */

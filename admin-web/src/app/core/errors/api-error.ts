@@ -37,7 +37,9 @@ export function toApiError(err: unknown): ApiError {
       message:
         message ??
         FALLBACK[err.status] ??
-        (err.status >= 500 ? 'The server had a problem. Try again.' : `Request failed (${err.status}).`),
+        (err.status >= 500
+          ? 'The server had a problem. Try again.'
+          : `Request failed (${err.status}).`),
       errors,
       retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
     };

@@ -18,7 +18,8 @@ describe('Notifier', () => {
         {
           provide: MatSnackBar,
           useValue: {
-            openFromComponent: (_c: unknown, cfg: { data: ErrorToastData }) => opened.push(cfg.data),
+            openFromComponent: (_c: unknown, cfg: { data: ErrorToastData }) =>
+              opened.push(cfg.data),
             open: () => undefined,
           },
         },
@@ -31,7 +32,9 @@ describe('Notifier', () => {
     notifier.report(
       new HttpErrorResponse({ status: 409, error: { message: 'An attempt is already pending' } }),
     );
-    expect(opened).toEqual([{ message: 'An attempt is already pending', details: [], status: 409 }]);
+    expect(opened).toEqual([
+      { message: 'An attempt is already pending', details: [], status: 409 },
+    ]);
   });
 
   it('maps 422 errors onto the form and only lists the ones without a field', () => {
@@ -39,7 +42,10 @@ describe('Notifier', () => {
     notifier.report(
       new HttpErrorResponse({
         status: 422,
-        error: { message: 'The given data was invalid.', errors: { url: ['must be https'], x: ['no such field'] } },
+        error: {
+          message: 'The given data was invalid.',
+          errors: { url: ['must be https'], x: ['no such field'] },
+        },
       }),
       { form },
     );

@@ -55,7 +55,12 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
           </p>
         </div>
         <div class="actions">
-          <button mat-flat-button type="button" (click)="create()" data-testid="token-create-button">
+          <button
+            mat-flat-button
+            type="button"
+            (click)="create()"
+            data-testid="token-create-button"
+          >
             <mat-icon svgIcon="add" />Create token
           </button>
         </div>
@@ -75,7 +80,12 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
           (retry)="load()"
         >
           <div class="table-wrap">
-            <table mat-table [dataSource]="tokens()" data-testid="tokens-table" aria-label="API tokens">
+            <table
+              mat-table
+              [dataSource]="tokens()"
+              data-testid="tokens-table"
+              aria-label="API tokens"
+            >
               <ng-container matColumnDef="name">
                 <th mat-header-cell *matHeaderCellDef scope="col">Token</th>
                 <td mat-cell *matCellDef="let t">
@@ -112,11 +122,15 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
               </ng-container>
               <ng-container matColumnDef="expires">
                 <th mat-header-cell *matHeaderCellDef scope="col">Expires</th>
-                <td mat-cell *matCellDef="let t"><app-time [value]="t.expires_at" emptyText="Never" /></td>
+                <td mat-cell *matCellDef="let t">
+                  <app-time [value]="t.expires_at" emptyText="Never" />
+                </td>
               </ng-container>
               <ng-container matColumnDef="used">
                 <th mat-header-cell *matHeaderCellDef scope="col">Last used</th>
-                <td mat-cell *matCellDef="let t"><app-time [value]="t.last_used_at" emptyText="Never" /></td>
+                <td mat-cell *matCellDef="let t">
+                  <app-time [value]="t.last_used_at" emptyText="Never" />
+                </td>
               </ng-container>
               <ng-container matColumnDef="actions">
                 <th mat-header-cell *matHeaderCellDef scope="col">

@@ -12,8 +12,14 @@ import { MAX_EXPIRY_DAYS, buildTokenForm, parseIpList } from './token-form';
 
 export const SCOPE_INFO: Record<Scope, { label: string; help: string }> = {
   pbx_api_access: { label: 'PBX', help: 'CDR ingestion and queries (/api/pbx/*)' },
-  telesales_api_access: { label: 'Telesales', help: 'Campaigns, leads, dispositions (/api/telesales/*)' },
-  autocall_api_access: { label: 'AutoCall', help: 'AutoCall campaigns and call events (/api/autocall/*)' },
+  telesales_api_access: {
+    label: 'Telesales',
+    help: 'Campaigns, leads, dispositions (/api/telesales/*)',
+  },
+  autocall_api_access: {
+    label: 'AutoCall',
+    help: 'AutoCall campaigns and call events (/api/autocall/*)',
+  },
 };
 
 @Component({
@@ -72,7 +78,9 @@ export const SCOPE_INFO: Record<Scope, { label: string; help: string }> = {
             placeholder="203.0.113.7, 198.51.100.0/24"
             data-testid="token-ip-allowlist"
           ></textarea>
-          <mat-hint>Addresses or CIDR ranges, separated by commas or new lines. Empty: any IP.</mat-hint>
+          <mat-hint
+            >Addresses or CIDR ranges, separated by commas or new lines. Empty: any IP.</mat-hint
+          >
           <mat-error>{{ message('ip_allowlist') }}</mat-error>
         </mat-form-field>
 

@@ -7,7 +7,9 @@ describe('delivery filters', () => {
   const NOW = Date.parse('2026-06-01T12:00:00Z');
 
   it('reads the URL, ignoring unknown statuses', () => {
-    const f = filtersFromParams(convertToParamMap({ webhook_id: 'w1', status: 'bogus', range: '24h' }));
+    const f = filtersFromParams(
+      convertToParamMap({ webhook_id: 'w1', status: 'bogus', range: '24h' }),
+    );
     expect(f).toEqual({ webhook_id: 'w1', event: '', status: '', range: '24h', from: '', to: '' });
   });
 
@@ -18,8 +20,22 @@ describe('delivery filters', () => {
 
   it('writes only what is set back to the URL', () => {
     expect(
-      filtersToParams({ webhook_id: '', event: 'pbx.call.hangup', status: 'succeeded', range: 'all', from: 'x', to: '' }),
-    ).toEqual({ webhook_id: null, event: 'pbx.call.hangup', status: 'succeeded', range: null, from: null, to: null });
+      filtersToParams({
+        webhook_id: '',
+        event: 'pbx.call.hangup',
+        status: 'succeeded',
+        range: 'all',
+        from: 'x',
+        to: '',
+      }),
+    ).toEqual({
+      webhook_id: null,
+      event: 'pbx.call.hangup',
+      status: 'succeeded',
+      range: null,
+      from: null,
+      to: null,
+    });
   });
 
   it('resolves relative ranges to ISO times for the API', () => {
@@ -27,12 +43,23 @@ describe('delivery filters', () => {
       { webhook_id: 'w1', event: '', status: 'dead_letter', range: '1h', from: '', to: '' },
       NOW,
     );
-    expect(q).toEqual({ webhook_id: 'w1', status: 'dead_letter', from: '2026-06-01T11:00:00.000Z' });
+    expect(q).toEqual({
+      webhook_id: 'w1',
+      status: 'dead_letter',
+      from: '2026-06-01T11:00:00.000Z',
+    });
   });
 
   it('passes a custom range through', () => {
     const q = filtersToQuery(
-      { webhook_id: '', event: '', status: '', range: 'custom', from: '2026-05-01T00:00:00.000Z', to: '2026-05-02T00:00:00.000Z' },
+      {
+        webhook_id: '',
+        event: '',
+        status: '',
+        range: 'custom',
+        from: '2026-05-01T00:00:00.000Z',
+        to: '2026-05-02T00:00:00.000Z',
+      },
       NOW,
     );
     expect(q).toEqual({ from: '2026-05-01T00:00:00.000Z', to: '2026-05-02T00:00:00.000Z' });
@@ -43,7 +70,14 @@ describe('mergeNewest', () => {
   const row = (id: string, status: Delivery['status']) => ({ id, status }) as Delivery;
 
   it('updates known rows in place and puts new ones on top', () => {
-    const merged = mergeNewest([row('b', 'retrying'), row('a', 'succeeded')], [row('c', 'pending'), row('b', 'succeeded')]);
-    expect(merged.map((d) => `${d.id}:${d.status}`)).toEqual(['c:pending', 'b:succeeded', 'a:succeeded']);
+    const merged = mergeNewest(
+      [row('b', 'retrying'), row('a', 'succeeded')],
+      [row('c', 'pending'), row('b', 'succeeded')],
+    );
+    expect(merged.map((d) => `${d.id}:${d.status}`)).toEqual([
+      'c:pending',
+      'b:succeeded',
+      'a:succeeded',
+    ]);
   });
 });

@@ -22,12 +22,7 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Subscription, debounceTime, filter, interval, map } from 'rxjs';
-import {
-  DELIVERY_STATUSES,
-  Delivery,
-  EventType,
-  Webhook,
-} from '../../core/api/api.types';
+import { DELIVERY_STATUSES, Delivery, EventType, Webhook } from '../../core/api/api.types';
 import { DeliveriesApi } from '../../core/api/deliveries-api';
 import { EventTypesApi } from '../../core/api/event-types-api';
 import { WebhooksApi } from '../../core/api/webhooks-api';
@@ -171,9 +166,7 @@ export class DeliveryListPage implements OnInit {
     { initialValue: false },
   );
   protected readonly columns = computed(() =>
-    this.compact()
-      ? ['event', 'status']
-      : ['event', 'status', 'http', 'attempts', 'time', 'id'],
+    this.compact() ? ['event', 'status'] : ['event', 'status', 'http', 'attempts', 'time', 'id'],
   );
 
   ngOnInit(): void {

@@ -12,7 +12,14 @@ class Target {}
 describe('LoginPage', () => {
   let harness: RouterTestingHarness;
   let http: HttpTestingController;
-  const user = { id: 'u', email: 'a@z.t', name: 'A', role: 'admin', disabled: false, created_at: '' };
+  const user = {
+    id: 'u',
+    email: 'a@z.t',
+    name: 'A',
+    role: 'admin',
+    disabled: false,
+    created_at: '',
+  };
 
   beforeEach(async () => {
     TestBed.configureTestingModule({

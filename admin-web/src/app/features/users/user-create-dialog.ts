@@ -74,7 +74,11 @@ import { PASSWORD_MIN, buildUserForm, generatePassword } from './user-form';
             <mat-icon [svgIcon]="showPassword() ? 'hide' : 'show'" />
           </button>
           @if (form.controls.password.value) {
-            <app-copy-button matSuffix [value]="form.controls.password.value" label="Copy password" />
+            <app-copy-button
+              matSuffix
+              [value]="form.controls.password.value"
+              label="Copy password"
+            />
           }
           <mat-hint>At least {{ min }} characters. Share it with the user securely.</mat-hint>
           <mat-error>{{ message('password') }}</mat-error>

@@ -11,7 +11,12 @@ describe('user form validation', () => {
     f.setValue({ email: 'not-an-email', name: 'A', role: 'admin', password: 'short' });
     expect(f.controls.email.hasError('email')).toBe(true);
     expect(f.controls.password.hasError('minlength')).toBe(true);
-    f.setValue({ email: 'a@zorio.test', name: 'A', role: 'auditor', password: 'x'.repeat(PASSWORD_MIN) });
+    f.setValue({
+      email: 'a@zorio.test',
+      name: 'A',
+      role: 'auditor',
+      password: 'x'.repeat(PASSWORD_MIN),
+    });
     expect(f.valid).toBe(true);
   });
 

@@ -43,7 +43,10 @@ import { UserCreateDialog } from './user-create-dialog';
       <header class="page-header">
         <div>
           <h1>Users</h1>
-          <p class="subtitle">People who can sign in to this console. Admins manage everything; auditors read the audit log.</p>
+          <p class="subtitle">
+            People who can sign in to this console. Admins manage everything; auditors read the
+            audit log.
+          </p>
         </div>
         <div class="actions">
           <button mat-flat-button type="button" (click)="create()" data-testid="user-create-button">
@@ -270,15 +273,15 @@ export class UsersPage implements OnInit {
   private patch(u: User, patch: UserPatch, done: string): void {
     this.busyId.set(u.id);
     this.api.update(u.id, patch).subscribe({
-        next: (updated) => {
-          this.busyId.set(null);
-          this.users.update((list) => list.map((x) => (x.id === updated.id ? updated : x)));
-          this.notifier.success(done);
-        },
-        error: (err: unknown) => {
-          this.busyId.set(null);
-          this.notifier.report(err);
-        },
-      });
+      next: (updated) => {
+        this.busyId.set(null);
+        this.users.update((list) => list.map((x) => (x.id === updated.id ? updated : x)));
+        this.notifier.success(done);
+      },
+      error: (err: unknown) => {
+        this.busyId.set(null);
+        this.notifier.report(err);
+      },
+    });
   }
 }

@@ -1,10 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  computed,
-  input,
-  signal,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
 import { ControlValueAccessor, NG_VALUE_ACCESSOR } from '@angular/forms';
 import { MatCheckboxModule } from '@angular/material/checkbox';
 import { EventGroup } from '../../core/api/event-types-api';
@@ -24,9 +18,7 @@ export function moduleLabel(module: string): string {
   selector: 'app-event-picker',
   imports: [MatCheckboxModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  providers: [
-    { provide: NG_VALUE_ACCESSOR, useExisting: EventPicker, multi: true },
-  ],
+  providers: [{ provide: NG_VALUE_ACCESSOR, useExisting: EventPicker, multi: true }],
   template: `
     <div class="groups" [class.invalid]="invalid()">
       @for (group of groups(); track group.module) {
@@ -39,7 +31,9 @@ export function moduleLabel(module: string): string {
               [attr.data-testid]="'event-group-toggle-' + group.module"
               (change)="toggleGroup(group, $event.checked)"
               >{{ label(group.module) }}
-              <span class="count">{{ countIn(group) }}/{{ group.events.length }}</span></mat-checkbox
+              <span class="count"
+                >{{ countIn(group) }}/{{ group.events.length }}</span
+              ></mat-checkbox
             >
           </legend>
           <ul>
@@ -162,7 +156,10 @@ export class EventPicker implements ControlValueAccessor {
     change(set);
     // Keep the catalogue's order, then any names the catalogue no longer lists.
     const order = this.groups().flatMap((g) => g.events.map((e) => e.name));
-    const next = [...order.filter((n) => set.has(n)), ...[...set].filter((n) => !order.includes(n))];
+    const next = [
+      ...order.filter((n) => set.has(n)),
+      ...[...set].filter((n) => !order.includes(n)),
+    ];
     this.selected.set(next);
     this.onChange(next);
     this.onTouched();

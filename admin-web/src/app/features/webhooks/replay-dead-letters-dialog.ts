@@ -63,7 +63,11 @@ export interface ReplayDeadLettersData {
           <div class="banner success" role="status" data-testid="replay-dl-result">
             <mat-icon svgIcon="success" aria-hidden="true" />
             <p>
-              {{ count() === 0 ? 'No dead letters in that period.' : count() + ' deliveries queued for replay.' }}
+              {{
+                count() === 0
+                  ? 'No dead letters in that period.'
+                  : count() + ' deliveries queued for replay.'
+              }}
             </p>
           </div>
         }
@@ -90,7 +94,10 @@ export class ReplayDeadLettersDialog {
   private readonly notifier = inject(Notifier);
   protected readonly form = inject(NonNullableFormBuilder).group({
     webhookId: [this.data.webhookId ?? '', Validators.required],
-    since: [isoToLocalInput(new Date(Date.now() - 24 * 3600 * 1000).toISOString()), Validators.required],
+    since: [
+      isoToLocalInput(new Date(Date.now() - 24 * 3600 * 1000).toISOString()),
+      Validators.required,
+    ],
   });
   protected readonly busy = signal(false);
   protected readonly count = signal<number | null>(null);

@@ -70,7 +70,9 @@ describe('WebhookDetailPage', () => {
   it('pauses and then offers resume', async () => {
     await open(base);
     q<HTMLButtonElement>('webhook-pause').click();
-    http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/pause' }).flush({ data: { ...base, status: 'paused' } });
+    http
+      .expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/pause' })
+      .flush({ data: { ...base, status: 'paused' } });
     await tick();
     expect(q('webhook-status').getAttribute('data-status')).toBe('paused');
     expect(q('webhook-resume')).not.toBeNull();
@@ -78,7 +80,12 @@ describe('WebhookDetailPage', () => {
   });
 
   it('shows why a webhook was suspended and re-enables it', async () => {
-    await open({ ...base, status: 'suspended', consecutive_failures: 50, suspended_at: '2026-01-02T00:00:00Z' });
+    await open({
+      ...base,
+      status: 'suspended',
+      consecutive_failures: 50,
+      suspended_at: '2026-01-02T00:00:00Z',
+    });
     expect(q('webhook-suspension-reason').textContent).toContain('50 deliveries in a row');
     q<HTMLButtonElement>('webhook-reenable').click();
     http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/resume' }).flush({ data: base });
@@ -92,9 +99,10 @@ describe('WebhookDetailPage', () => {
     await tick();
     q<HTMLButtonElement>('confirm-ok').click();
     await tick();
-    http
-      .expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/rotate-secret' })
-      .flush({ data: { ...base, secret_rotated_at: '2026-01-03T00:00:00Z' }, secret: 'N'.repeat(32) });
+    http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/rotate-secret' }).flush({
+      data: { ...base, secret_rotated_at: '2026-01-03T00:00:00Z' },
+      secret: 'N'.repeat(32),
+    });
     await tick();
     expect(q<HTMLInputElement>('secret-value').value).toBe('N'.repeat(32));
   });
@@ -116,7 +124,9 @@ describe('WebhookDetailPage', () => {
     expect(ok.disabled).toBe(false);
     ok.click();
     await tick();
-    http.expectOne({ method: 'DELETE', url: '/api/admin/webhooks/w1' }).flush(null, { status: 204, statusText: 'No Content' });
+    http
+      .expectOne({ method: 'DELETE', url: '/api/admin/webhooks/w1' })
+      .flush(null, { status: 204, statusText: 'No Content' });
     await tick();
     expect(TestBed.inject(Router).url).toBe('/webhooks');
   });

@@ -177,7 +177,11 @@ export class WebhookDetailPage implements OnInit {
   }
 
   protected pause(): void {
-    this.run('pause', this.api.pause(this.id()), 'Webhook paused: no events are sent until you resume it.');
+    this.run(
+      'pause',
+      this.api.pause(this.id()),
+      'Webhook paused: no events are sent until you resume it.',
+    );
   }
 
   protected resume(): void {

@@ -107,7 +107,10 @@ describe('WebhookFormPage', () => {
       url: 'https://crm.example.com/hook',
       events: ['pbx.call.hangup', 'pbx.cdr.created'],
     });
-    req.flush({ data: created, secret: 'S3cr3tS3cr3tS3cr3tS3cr3tS3cr3t12' }, { status: 201, statusText: 'Created' });
+    req.flush(
+      { data: created, secret: 'S3cr3tS3cr3tS3cr3tS3cr3tS3cr3t12' },
+      { status: 201, statusText: 'Created' },
+    );
     await settle();
     harness.detectChanges();
     expect(q<HTMLInputElement>('secret-value').value).toBe('S3cr3tS3cr3tS3cr3tS3cr3tS3cr3t12');
@@ -130,7 +133,10 @@ describe('WebhookFormPage', () => {
     check('event-option-pbx.call.hangup');
     q<HTMLButtonElement>('webhook-form-submit').click();
     http.expectOne('/api/admin/webhooks').flush(
-      { message: 'The given data was invalid.', errors: { url: ['url must not point to a private address'] } },
+      {
+        message: 'The given data was invalid.',
+        errors: { url: ['url must not point to a private address'] },
+      },
       { status: 422, statusText: 'Unprocessable Entity' },
     );
     await settle();

@@ -17,7 +17,11 @@ describe('webhook form validation', () => {
 
   it('is valid with a name, an https URL and one event', () => {
     const f = form();
-    f.setValue({ display_name: 'CRM', url: 'https://crm.example.com/h', events: ['pbx.call.hangup'] });
+    f.setValue({
+      display_name: 'CRM',
+      url: 'https://crm.example.com/h',
+      events: ['pbx.call.hangup'],
+    });
     expect(f.valid).toBe(true);
   });
 

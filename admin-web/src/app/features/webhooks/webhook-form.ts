@@ -7,10 +7,7 @@ export const MAX_NAME_LENGTH = 100;
 /** The webhook form's controls and validators, shared by create and edit (and unit-tested). */
 export function buildWebhookForm(fb: NonNullableFormBuilder = inject(NonNullableFormBuilder)) {
   return fb.group({
-    display_name: [
-      '',
-      [Validators.required, Validators.maxLength(MAX_NAME_LENGTH), notBlank],
-    ],
+    display_name: ['', [Validators.required, Validators.maxLength(MAX_NAME_LENGTH), notBlank]],
     url: ['', [Validators.required, httpsUrlValidator]],
     events: fb.control<string[]>([], [Validators.required, nonEmptyList]),
   });

@@ -62,7 +62,11 @@ describe('summarise', () => {
 
 describe('statsFromWebhook', () => {
   it('uses the backend summary fields when present', () => {
-    const w = { last_delivery_at: '2026-01-01T00:00:00Z', last_delivery_status: 'succeeded', success_rate_24h: 0.75 } as Webhook;
+    const w = {
+      last_delivery_at: '2026-01-01T00:00:00Z',
+      last_delivery_status: 'succeeded',
+      success_rate_24h: 0.75,
+    } as Webhook;
     expect(statsFromWebhook(w)?.successRate24h).toBe(0.75);
     expect(statsFromWebhook({} as Webhook)).toBeNull();
   });

@@ -1,0 +1,214 @@
+import { TestBed } from '@angular/core/testing';
+import { HttpTestingController, TestRequest } from '@angular/common/http/testing';
+import { Router } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { settle, testProviders } from '../../../testing/providers';
+import { Delivery, DeliveryDetail } from '../../core/api/api.types';
+import { DeliveryDetailPage } from './delivery-detail-page';
+import { DeliveryListPage } from './delivery-list-page';
+
+function delivery(id: string, status: Delivery['status'] = 'succeeded'): Delivery {
+  return {
+    id,
+    webhook_id: 'w1',
+    webhook_name: 'CRM',
+    url: 'https://crm.example.com/hook',
+    event: 'pbx.call.hangup',
+    status,
+    is_test: false,
+    attempt_count: 1,
+    retry_count: 0,
+    next_attempt_at: null,
+    last_response_status: 200,
+    last_error: null,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+  };
+}
+
+describe('delivery pages', () => {
+  let harness: RouterTestingHarness;
+  let http: HttpTestingController;
+
+  beforeEach(async () => {
+    TestBed.configureTestingModule({
+      providers: testProviders([
+        { path: 'deliveries', component: DeliveryListPage },
+        { path: 'deliveries/:id', component: DeliveryDetailPage },
+      ]),
+    });
+    http = TestBed.inject(HttpTestingController);
+    harness = await RouterTestingHarness.create();
+  });
+
+  afterEach(() => http.verify());
+
+  const q = <T extends HTMLElement>(testid: string): T =>
+    document.querySelector(`[data-testid="${testid}"]`) as T;
+  const qa = (testid: string) => [...document.querySelectorAll(`[data-testid="${testid}"]`)];
+  async function tick(): Promise<void> {
+    await settle();
+    harness.detectChanges();
+  }
+  function listRequest(): TestRequest {
+    return http.expectOne((r) => r.url === '/api/admin/deliveries');
+  }
+
+  describe('list', () => {
+    async function open(url: string): Promise<TestRequest> {
+      await harness.navigateByUrl(url);
+      http.expectOne('/api/admin/webhooks').flush({ data: [{ id: 'w1', display_name: 'CRM' }] });
+      http.expectOne('/api/admin/event-types').flush({ data: [] });
+      return listRequest();
+    }
+
+    it('applies the filters from the URL to the API query', async () => {
+      const req = await open('/deliveries?webhook_id=w1&status=dead_letter&range=24h');
+      expect(req.request.params.get('webhook_id')).toBe('w1');
+      expect(req.request.params.get('status')).toBe('dead_letter');
+      expect(req.request.params.get('limit')).toBe('50');
+      const from = Date.parse(req.request.params.get('from')!);
+      expect(Math.abs(Date.now() - 24 * 3600_000 - from)).toBeLessThan(60_000);
+      req.flush({ data: [delivery('d1', 'dead_letter')], next_cursor: null });
+      await tick();
+      expect(qa('delivery-row')).toHaveLength(1);
+      expect(q('delivery-row').getAttribute('data-status')).toBe('dead_letter');
+    });
+
+    it('pages with the keyset cursor', async () => {
+      (await open('/deliveries')).flush({ data: [delivery('d1')], next_cursor: 'c1' });
+      await tick();
+      q<HTMLButtonElement>('deliveries-load-more').click();
+      const req = listRequest();
+      expect(req.request.params.get('cursor')).toBe('c1');
+      req.flush({ data: [delivery('d2')], next_cursor: null });
+      await tick();
+      expect(qa('delivery-row').map((r) => r.getAttribute('data-delivery-id'))).toEqual([
+        'd1',
+        'd2',
+      ]);
+      expect(q('deliveries-load-more')).toBeNull();
+      expect(q('deliveries-end')).not.toBeNull();
+    });
+
+    it('shows an empty state and an error state with retry', async () => {
+      (await open('/deliveries')).flush({ data: [], next_cursor: null });
+      await tick();
+      expect(q('deliveries-empty').textContent).toContain('No deliveries yet');
+      q<HTMLButtonElement>('deliveries-refresh').click();
+      listRequest().flush({ message: 'Server Error' }, { status: 500, statusText: 'Err' });
+      await tick();
+      expect(q('deliveries-error').textContent).toContain('Server Error');
+    });
+  });
+
+  describe('detail', () => {
+    const detail: DeliveryDetail = {
+      ...delivery('d1', 'dead_letter'),
+      attempt_count: 2,
+      retry_count: 1,
+      last_response_status: 500,
+      payload: { event: 'pbx.call.hangup', data: { call_uuid: 'c-1' } },
+      attempts: [
+        {
+          number: 1,
+          trigger: 'auto',
+          started_at: '2026-01-01T00:00:00Z',
+          duration_ms: 5001,
+          request_headers: { 'x-zorio-delivery': 'd1' },
+          response_status: null,
+          response_headers: null,
+          response_body: null,
+          response_body_truncated: false,
+          error: { code: 'timeout', message: 'No response within 5000 ms' },
+        },
+        {
+          number: 2,
+          trigger: 'auto',
+          started_at: '2026-01-01T00:00:30Z',
+          duration_ms: 40,
+          request_headers: { 'x-zorio-delivery': 'd1' },
+          response_status: 500,
+          response_headers: { 'content-type': 'text/plain' },
+          response_body: 'boom',
+          response_body_truncated: false,
+          error: { code: 'http_status', message: 'HTTP 500' },
+        },
+      ],
+    };
+
+    it('shows the payload, the retry count and every attempt, newest first', async () => {
+      await harness.navigateByUrl('/deliveries/d1');
+      http.expectOne('/api/admin/deliveries/d1').flush({ data: detail });
+      await tick();
+      expect(q('delivery-retry-count').textContent).toContain('1');
+      expect(q('delivery-payload').textContent).toContain('"call_uuid": "c-1"');
+      const attempts = qa('delivery-attempt');
+      expect(attempts.map((a) => a.getAttribute('data-attempt-number'))).toEqual(['2', '1']);
+      expect(attempts[1].textContent).toContain('timeout');
+      expect(
+        attempts[0].querySelector('[data-testid="attempt-request-headers"]')?.textContent,
+      ).toContain('x-zorio-delivery');
+    });
+
+    it('replays and follows the new attempt until it is recorded', async () => {
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      try {
+        await harness.navigateByUrl('/deliveries/d1');
+        http.expectOne('/api/admin/deliveries/d1').flush({ data: detail });
+        await tick();
+        q<HTMLButtonElement>('delivery-replay').click();
+        http
+          .expectOne({ method: 'POST', url: '/api/admin/deliveries/d1/replay' })
+          .flush(
+            { data: { ...detail, status: 'pending' } },
+            { status: 202, statusText: 'Accepted' },
+          );
+        await tick();
+        expect(q('delivery-polling')).not.toBeNull();
+        await vi.advanceTimersByTimeAsync(1600);
+        const replayed: DeliveryDetail = {
+          ...detail,
+          status: 'succeeded',
+          attempt_count: 3,
+          last_response_status: 200,
+          attempts: [
+            ...detail.attempts,
+            {
+              ...detail.attempts[1],
+              number: 3,
+              trigger: 'replay',
+              response_status: 200,
+              error: null,
+            },
+          ],
+        };
+        http.expectOne('/api/admin/deliveries/d1').flush({ data: replayed });
+        await tick();
+        expect(q('delivery-detail').getAttribute('data-status')).toBe('succeeded');
+        expect(qa('delivery-attempt')).toHaveLength(3);
+        expect(q('delivery-polling')).toBeNull();
+        await vi.advanceTimersByTimeAsync(3000);
+        http.expectNone('/api/admin/deliveries/d1');
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('reports a 409 when an attempt is already pending', async () => {
+      await harness.navigateByUrl('/deliveries/d1');
+      http.expectOne('/api/admin/deliveries/d1').flush({ data: detail });
+      await tick();
+      q<HTMLButtonElement>('delivery-replay').click();
+      http
+        .expectOne('/api/admin/deliveries/d1/replay')
+        .flush(
+          { message: 'An attempt is already pending' },
+          { status: 409, statusText: 'Conflict' },
+        );
+      await tick();
+      expect(q('api-error-message').textContent).toContain('already pending');
+      expect(TestBed.inject(Router).url).toBe('/deliveries/d1');
+    });
+  });
+});
