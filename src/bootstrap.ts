@@ -12,6 +12,7 @@ import { AppModule, AppOptions } from './app.module';
 import { sessionMiddleware } from './modules/auth/session';
 import { MetricsService } from './ops/metrics';
 import { featureModules } from './features';
+import { setupOpenApi } from './openapi';
 
 /** Routes whose bodies may reach 10 MiB (bulk imports); everything else is capped at 1 MiB. */
 export const BULK_ROUTES = [
@@ -54,6 +55,8 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
   app.use('/api/admin', sessionMiddleware(config, redis.client));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
+  // Domain API reference: Swagger UI at /api/docs, JSON at /api/docs-json (public; see openapi.ts).
+  setupOpenApi(app);
   app.enableShutdownHooks();
 }
 

@@ -1,0 +1,411 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Conflict, FieldErrors, fieldError, NotFound } from '../../common/errors';
+import { toFieldErrors } from '../../common/validation';
+import type { AutocallCampaignPayload } from '../../events/catalogue';
+import { EventBus } from '../../events/event-bus';
+import { AutocallLeadRowDto, CreateAutocallCampaignDto } from './dto/campaign.dto';
+import { CallEventDto } from './dto/call-event.dto';
+import {
+  AutocallCampaign,
+  AutocallCampaignStatus,
+  AutocallCounts,
+} from './entities/autocall-campaign.entity';
+import { AutocallCall } from './entities/autocall-call.entity';
+import { AutocallLead } from './entities/autocall-lead.entity';
+import { VN_PHONE_MESSAGE, normalizeVietnamesePhone } from './vn-phone';
+
+const IMPORT_CHUNK = 1000;
+
+export type LifecycleAction = 'start' | 'pause' | 'resume' | 'finish';
+
+/** draft → running ⇄ paused → finished: which statuses each action leaves, and where it goes. */
+const TRANSITIONS: Record<
+  LifecycleAction,
+  {
+    from: AutocallCampaignStatus[];
+    to: AutocallCampaignStatus;
+    event: 'started' | 'paused' | 'resumed' | 'finished';
+  }
+> = {
+  start: { from: ['draft'], to: 'running', event: 'started' },
+  pause: { from: ['running'], to: 'paused', event: 'paused' },
+  resume: { from: ['paused'], to: 'running', event: 'resumed' },
+  finish: { from: ['running', 'paused'], to: 'finished', event: 'finished' },
+};
+
+type NewLead = { phone: string; externalRef: string | null; payload: Record<string, unknown> };
+
+export interface ImportOutcome {
+  created: number;
+  duplicates: number;
+  invalid: { index: number; errors: FieldErrors }[];
+}
+
+/**
+ * AutoCall campaigns, their leads and the dialer engine's call reports. Every change publishes its
+ * events with the transaction's manager. Lock order: campaign, then lead, then call. The campaign
+ * row is taken FOR UPDATE by lifecycle actions and by `completed` reports (so "no lead left
+ * pending → finish" is decided by one transaction at a time and fires once), FOR SHARE by imports
+ * and `dialed` reports.
+ */
+@Injectable()
+export class AutocallService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: EventBus,
+  ) {}
+
+  createCampaign(dto: CreateAutocallCampaignDto): Promise<AutocallCampaign> {
+    const repo = this.db.getRepository(AutocallCampaign);
+    return repo.save(
+      repo.create({
+        name: dto.name.trim() || dto.name,
+        description: dto.description ?? null,
+        maxConcurrent: dto.max_concurrent ?? 10,
+      }),
+    );
+  }
+
+  async getCampaign(id: number): Promise<AutocallCampaign> {
+    const campaign = await this.db.getRepository(AutocallCampaign).findOneBy({ id });
+    if (!campaign) throw new NotFound();
+    return campaign;
+  }
+
+  async listCampaigns(page: number, perPage: number) {
+    const [rows, total] = await this.db.getRepository(AutocallCampaign).findAndCount({
+      order: { id: 'DESC' },
+      skip: (page - 1) * perPage,
+      take: perPage,
+    });
+    return { rows, total };
+  }
+
+  async listLeads(campaignId: number, page: number, perPage: number) {
+    await this.getCampaign(campaignId);
+    const [rows, total] = await this.db.getRepository(AutocallLead).findAndCount({
+      where: { campaignId },
+      order: { id: 'ASC' },
+      skip: (page - 1) * perPage,
+      take: perPage,
+    });
+    return { rows, total };
+  }
+
+  async counts(
+    campaignIds: number[],
+    tx: EntityManager = this.db.manager,
+  ): Promise<Map<number, AutocallCounts>> {
+    const out = new Map<number, AutocallCounts>(
+      campaignIds.map((id) => [id, { total_leads: 0, pending_leads: 0, completed_leads: 0 }]),
+    );
+    if (campaignIds.length === 0) return out;
+    const rows: { campaign_id: number; total: number; done: number }[] = await tx.query(
+      `SELECT campaign_id, count(*)::int AS total, count(*) FILTER (WHERE status = 'done')::int AS done
+         FROM autocall_leads WHERE campaign_id = ANY($1::int[]) GROUP BY campaign_id`,
+      [campaignIds],
+    );
+    for (const r of rows) {
+      out.set(r.campaign_id, {
+        total_leads: r.total,
+        pending_leads: r.total - r.done,
+        completed_leads: r.done,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Imports up to 5000 rows in one transaction: phones normalised to `84…`, invalid rows reported
+   * by index, phones already in the campaign (or earlier in the import) counted as duplicates.
+   * 409 once the campaign is finished.
+   */
+  async importLeads(campaignId: number, rows: unknown[]): Promise<ImportOutcome> {
+    const invalid: ImportOutcome['invalid'] = [];
+    const accepted: NewLead[] = [];
+    const seen = new Set<string>();
+    let duplicates = 0;
+    rows.forEach((raw, index) => {
+      const result = validateLeadRow(raw);
+      if ('errors' in result) invalid.push({ index, errors: result.errors });
+      else if (seen.has(result.lead.phone)) duplicates++;
+      else {
+        seen.add(result.lead.phone);
+        accepted.push(result.lead);
+      }
+    });
+    return this.db.transaction(async (tx) => {
+      const campaign = await tx
+        .getRepository(AutocallCampaign)
+        .findOne({ where: { id: campaignId }, lock: { mode: 'pessimistic_read' } });
+      if (!campaign) throw new NotFound();
+      if (campaign.status === 'finished') {
+        throw new Conflict('The campaign is finished: no leads can be added.');
+      }
+      let created = 0;
+      for (let i = 0; i < accepted.length; i += IMPORT_CHUNK) {
+        const chunk = accepted.slice(i, i + IMPORT_CHUNK);
+        const result = await tx
+          .createQueryBuilder()
+          .insert()
+          .into(AutocallLead)
+          .values(
+            chunk.map((r) => ({ ...r, campaignId })) as QueryDeepPartialEntity<AutocallLead>[],
+          )
+          .orIgnore()
+          .returning(['id'])
+          .execute();
+        const n = (result.raw as unknown[]).length;
+        created += n;
+        duplicates += chunk.length - n;
+      }
+      return { created, duplicates, invalid };
+    });
+  }
+
+  /** Applies a lifecycle action or answers 409 when the campaign's status does not allow it. */
+  async transition(id: number, action: LifecycleAction): Promise<AutocallCampaign> {
+    const rule = TRANSITIONS[action];
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(AutocallCampaign);
+      const campaign = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!campaign) throw new NotFound();
+      if (!rule.from.includes(campaign.status)) {
+        throw new Conflict(`A ${campaign.status} campaign cannot be ${pastTense(action)}.`);
+      }
+      const now = new Date();
+      if (action === 'finish') return this.finish(tx, campaign, 'manual', now);
+      await repo.update(
+        { id },
+        {
+          status: rule.to,
+          updatedAt: now,
+          ...(action === 'start' ? { startedAt: now } : {}),
+        },
+      );
+      const payload: AutocallCampaignPayload = {
+        campaign_id: id,
+        name: campaign.name,
+        status: rule.to,
+        occurred_at: now.toISOString(),
+      };
+      if (rule.event === 'started') {
+        await this.events.publish(tx, 'autocall.campaign.started', payload);
+      } else if (rule.event === 'paused') {
+        await this.events.publish(tx, 'autocall.campaign.paused', payload);
+      } else {
+        await this.events.publish(tx, 'autocall.campaign.resumed', payload);
+      }
+      return repo.findOneByOrFail({ id });
+    });
+  }
+
+  /**
+   * A report from the dialer engine about one call → the matching `autocall.lead.*` event.
+   * `dialed` needs a running campaign and a lead not done; the other types need the call to have
+   * been dialed for that lead. Repeats of dialed/answered/transferred/completed for a call are
+   * 200 no-ops; every `dtmf` is a key press of its own. `completed` marks the lead done and, when
+   * no lead of the campaign is left pending, finishes it (`all_leads_done`).
+   */
+  async callEvent(dto: CallEventDto): Promise<AutocallCall> {
+    const at = dto.occurred_at ? new Date(dto.occurred_at) : new Date();
+    const uuid = dto.uuid.toLowerCase();
+    const found = await this.db.getRepository(AutocallLead).findOneBy({ id: dto.lead_id });
+    if (!found) throw fieldError('lead_id', 'lead_id names no lead');
+    return this.db.transaction(async (tx) => {
+      if (dto.type === 'dialed') return this.dialed(tx, dto, found.campaignId, uuid, at);
+      const campaign =
+        dto.type === 'completed'
+          ? await tx
+              .getRepository(AutocallCampaign)
+              .findOne({ where: { id: found.campaignId }, lock: { mode: 'pessimistic_write' } })
+          : null;
+      const lead =
+        dto.type === 'completed'
+          ? await tx
+              .getRepository(AutocallLead)
+              .findOne({ where: { id: dto.lead_id }, lock: { mode: 'pessimistic_write' } })
+          : found;
+      const calls = tx.getRepository(AutocallCall);
+      const call = await calls.findOne({ where: { uuid }, lock: { mode: 'pessimistic_write' } });
+      if (!call) throw new Conflict(`Call ${uuid} has not been dialed: report "dialed" first.`);
+      if (call.leadId !== dto.lead_id || !lead) {
+        throw fieldError('lead_id', 'lead_id is not the lead of this call');
+      }
+      const ended = call.endedAt !== null;
+      switch (dto.type) {
+        case 'answered': {
+          if (call.answeredAt) return call;
+          if (ended) throw new Conflict('The call has ended.');
+          await calls.update({ uuid }, { answeredAt: at, status: 'answered' });
+          await this.events.publish(tx, 'autocall.lead.answered', {
+            uuid,
+            campaign_id: call.campaignId,
+            lead_id: lead.id,
+            phone: lead.phone,
+            external_ref: lead.externalRef,
+            attempt_number: call.attemptNumber,
+            answered_at: at.toISOString(),
+          });
+          break;
+        }
+        case 'dtmf': {
+          if (ended) throw new Conflict('The call has ended.');
+          await this.events.publish(tx, 'autocall.lead.dtmf_pressed', {
+            uuid,
+            campaign_id: call.campaignId,
+            lead_id: lead.id,
+            digit: dto.digit ?? '',
+            action_type: dto.action_type ?? null,
+            pressed_at: at.toISOString(),
+          });
+          break;
+        }
+        case 'transferred': {
+          if (call.transferredAt) return call;
+          if (ended) throw new Conflict('The call has ended.');
+          await calls.update({ uuid }, { transferredAt: at, status: 'transferred' });
+          await this.events.publish(tx, 'autocall.lead.transferred', {
+            uuid,
+            campaign_id: call.campaignId,
+            lead_id: lead.id,
+            digit: dto.digit ?? null,
+            queue_name: dto.queue_name ?? '',
+            transferred_at: at.toISOString(),
+          });
+          break;
+        }
+        case 'completed': {
+          if (ended) return call;
+          await calls.update(
+            { uuid },
+            { endedAt: at, status: 'completed', result: dto.result ?? null },
+          );
+          await tx.getRepository(AutocallLead).update({ id: lead.id }, { status: 'done' });
+          if (campaign && (campaign.status === 'running' || campaign.status === 'paused')) {
+            const counts = (await this.counts([campaign.id], tx)).get(campaign.id);
+            if (counts && counts.pending_leads === 0) {
+              await this.finish(tx, campaign, 'all_leads_done', new Date());
+            }
+          }
+          break;
+        }
+      }
+      return calls.findOneByOrFail({ uuid });
+    });
+  }
+
+  private async dialed(
+    tx: EntityManager,
+    dto: CallEventDto,
+    campaignId: number,
+    uuid: string,
+    at: Date,
+  ): Promise<AutocallCall> {
+    const campaign = await tx
+      .getRepository(AutocallCampaign)
+      .findOne({ where: { id: campaignId }, lock: { mode: 'pessimistic_read' } });
+    const leads = tx.getRepository(AutocallLead);
+    const lead = await leads.findOne({
+      where: { id: dto.lead_id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!campaign || !lead) throw fieldError('lead_id', 'lead_id names no lead');
+    const calls = tx.getRepository(AutocallCall);
+    const existing = await calls.findOneBy({ uuid });
+    if (existing) {
+      if (existing.leadId === lead.id) return existing;
+      throw new Conflict(`Call ${uuid} was reported for another lead.`);
+    }
+    if (campaign.status !== 'running') {
+      throw new Conflict(
+        `The campaign is ${campaign.status}: calls are dialed only while it runs.`,
+      );
+    }
+    if (lead.status === 'done') throw new Conflict('The lead is done.');
+    const attempt = lead.attempts + 1;
+    const inserted = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(AutocallCall)
+      .values({
+        uuid,
+        campaignId,
+        leadId: lead.id,
+        attemptNumber: attempt,
+        callerId: dto.caller_id ?? '',
+        status: 'dialing',
+        startedAt: at,
+      })
+      .orIgnore()
+      .returning(['uuid'])
+      .execute();
+    if ((inserted.raw as unknown[]).length === 0) {
+      throw new Conflict(`Call ${uuid} was reported concurrently; retry.`);
+    }
+    await leads.update({ id: lead.id }, { attempts: attempt, status: 'in_call' });
+    await this.events.publish(tx, 'autocall.lead.dialed', {
+      uuid,
+      campaign_id: campaignId,
+      lead_id: lead.id,
+      phone: lead.phone,
+      external_ref: lead.externalRef,
+      attempt_number: attempt,
+      caller_id: dto.caller_id ?? '',
+      started_at: at.toISOString(),
+    });
+    return calls.findOneByOrFail({ uuid });
+  }
+
+  /** Finishes a campaign (the caller holds its row lock) and publishes `finished`. */
+  private async finish(
+    tx: EntityManager,
+    campaign: AutocallCampaign,
+    reason: 'manual' | 'all_leads_done',
+    now: Date,
+  ): Promise<AutocallCampaign> {
+    const repo = tx.getRepository(AutocallCampaign);
+    await repo.update(
+      { id: campaign.id },
+      { status: 'finished', finishedReason: reason, finishedAt: now, updatedAt: now },
+    );
+    const counts = (await this.counts([campaign.id], tx)).get(campaign.id);
+    await this.events.publish(tx, 'autocall.campaign.finished', {
+      campaign_id: campaign.id,
+      name: campaign.name,
+      status: 'finished',
+      occurred_at: now.toISOString(),
+      total_leads: counts?.total_leads ?? 0,
+      completed_leads: counts?.completed_leads ?? 0,
+      finished_reason: reason,
+    });
+    return repo.findOneByOrFail({ id: campaign.id });
+  }
+}
+
+function pastTense(action: LifecycleAction): string {
+  return { start: 'started', pause: 'paused', resume: 'resumed', finish: 'finished' }[action];
+}
+
+function validateLeadRow(raw: unknown): { lead: NewLead } | { errors: FieldErrors } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { errors: { row: ['each lead must be an object'] } };
+  }
+  const dto = plainToInstance(AutocallLeadRowDto, raw);
+  const errors = validateSync(dto, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    stopAtFirstError: true,
+  });
+  if (errors.length > 0) return { errors: toFieldErrors(errors) };
+  const phone = normalizeVietnamesePhone(dto.phone);
+  if (!phone) return { errors: { phone: [VN_PHONE_MESSAGE] } };
+  return {
+    lead: { phone, externalRef: dto.external_ref ?? null, payload: dto.payload ?? {} },
+  };
+}

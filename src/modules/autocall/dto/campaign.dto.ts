@@ -1,0 +1,146 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { PageMeta } from '../../../openapi';
+import { IsSmallJsonObject } from './json-object';
+
+export const MAX_IMPORT = 5000;
+
+export class CreateAutocallCampaignDto {
+  @ApiProperty({ example: 'Nhắc lịch hẹn tháng 7', minLength: 1, maxLength: 200 })
+  @IsString({ message: 'name must be a string' })
+  @Length(1, 200, { message: 'name must be 1 to 200 characters' })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Appointment reminders for July', maxLength: 2000 })
+  @IsOptional()
+  @IsString({ message: 'description must be a string' })
+  @MaxLength(2000, { message: 'description must be at most 2000 characters' })
+  description?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 10, example: 20 })
+  @IsOptional()
+  @IsInt({ message: 'max_concurrent must be an integer between 1 and 1000' })
+  @Min(1, { message: 'max_concurrent must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'max_concurrent must be an integer between 1 and 1000' })
+  max_concurrent?: number;
+}
+
+export class AutocallLeadRowDto {
+  @ApiProperty({
+    description: 'Vietnamese number, normalised to `84…` (0912 345 678, +84…, 84…)',
+    example: '0987.654.321',
+  })
+  @IsString({ message: 'phone must be a string' })
+  @MaxLength(40, { message: 'phone must be at most 40 characters' })
+  phone!: string;
+
+  @ApiPropertyOptional({ example: 'CRM-88213', maxLength: 100 })
+  @IsOptional()
+  @IsString({ message: 'external_ref must be a string' })
+  @Matches(/^[\x20-\x7E]{1,100}$/, {
+    message: 'external_ref must be 1 to 100 printable ASCII characters',
+  })
+  external_ref?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'Data for the call script (≤ 50 keys, ≤ 16 KiB)',
+    example: { customer_name: 'Trần Thị Bình', appointment: '2026-07-02T09:00:00+07:00' },
+  })
+  @IsOptional()
+  @IsSmallJsonObject(50, 16 * 1024)
+  payload?: Record<string, unknown>;
+}
+
+export class ImportAutocallLeadsDto {
+  @ApiProperty({
+    type: [AutocallLeadRowDto],
+    maxItems: MAX_IMPORT,
+    description: 'Each row is validated on its own; invalid rows are reported, not imported',
+  })
+  @IsArray({ message: 'leads must be a list' })
+  @ArrayMaxSize(MAX_IMPORT, { message: `leads must contain at most ${MAX_IMPORT} rows` })
+  leads!: unknown[];
+}
+
+export class AutocallCampaignView {
+  @ApiProperty({ example: 9 }) id!: number;
+  @ApiProperty({ example: 'Nhắc lịch hẹn tháng 7' }) name!: string;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ example: 10 }) max_concurrent!: number;
+  @ApiProperty({ enum: ['draft', 'running', 'paused', 'finished'] }) status!: string;
+  @ApiProperty({
+    enum: ['all_leads_done', 'manual', 'end_at_reached'],
+    nullable: true,
+    type: String,
+  })
+  finished_reason!: string | null;
+  @ApiProperty() total_leads!: number;
+  @ApiProperty({ description: 'Leads not completed yet (pending or in a call)' })
+  pending_leads!: number;
+  @ApiProperty() completed_leads!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) started_at!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finished_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class AutocallCampaignResponse {
+  @ApiProperty({ type: AutocallCampaignView }) data!: AutocallCampaignView;
+}
+
+export class AutocallCampaignListResponse {
+  @ApiProperty({ type: [AutocallCampaignView] }) data!: AutocallCampaignView[];
+  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
+}
+
+export class AutocallLeadView {
+  @ApiProperty({ example: 30117 }) id!: number;
+  @ApiProperty({ example: 9 }) campaign_id!: number;
+  @ApiProperty({ example: '84987654321' }) phone!: string;
+  @ApiProperty({ nullable: true, type: String }) external_ref!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) payload!: object;
+  @ApiProperty({ enum: ['pending', 'in_call', 'done'] }) status!: string;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class AutocallLeadListResponse {
+  @ApiProperty({ type: [AutocallLeadView] }) data!: AutocallLeadView[];
+  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
+}
+
+export class AutocallImportRowError {
+  @ApiProperty({ example: 3 }) index!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    example: { phone: ['phone must be a Vietnamese phone number'] },
+  })
+  errors!: Record<string, string[]>;
+}
+
+export class AutocallImportResult {
+  @ApiProperty({ example: 498 }) created!: number;
+  @ApiProperty({
+    description: 'Rows whose normalised phone is already in the campaign or repeated in the import',
+    example: 2,
+  })
+  duplicates!: number;
+  @ApiProperty({ type: [AutocallImportRowError] }) invalid!: AutocallImportRowError[];
+}
+
+export class AutocallImportResponse {
+  @ApiProperty({ type: AutocallImportResult }) data!: AutocallImportResult;
+}

@@ -1,0 +1,44 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { PageMeta } from '../../../openapi';
+import { DIALER_MODES, DialerMode } from '../entities/telesales-campaign.entity';
+
+export class CreateTelesalesCampaignDto {
+  @ApiProperty({ example: 'Khuyến mãi hè 2026', minLength: 1, maxLength: 200 })
+  @IsString({ message: 'name must be a string' })
+  @Length(1, 200, { message: 'name must be 1 to 200 characters' })
+  name!: string;
+
+  @ApiProperty({ enum: DIALER_MODES, example: 'progressive' })
+  @IsIn(DIALER_MODES, { message: `dialer_mode must be one of ${DIALER_MODES.join(', ')}` })
+  dialer_mode!: DialerMode;
+
+  @ApiPropertyOptional({ example: 'Summer upsell to existing customers', maxLength: 2000 })
+  @IsOptional()
+  @IsString({ message: 'description must be a string' })
+  @MaxLength(2000, { message: 'description must be at most 2000 characters' })
+  description?: string;
+}
+
+export class TelesalesCampaignView {
+  @ApiProperty({ example: 17 }) id!: number;
+  @ApiProperty({ example: 'Khuyến mãi hè 2026' }) name!: string;
+  @ApiProperty({ enum: DIALER_MODES }) dialer_mode!: string;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ enum: ['active', 'completed'] }) status!: string;
+  @ApiProperty({ example: 1200 }) total_leads!: number;
+  @ApiProperty({ description: 'Leads with at least one disposition', example: 310 })
+  dialed_leads!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) completed_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class TelesalesCampaignResponse {
+  @ApiProperty({ type: TelesalesCampaignView }) data!: TelesalesCampaignView;
+}
+
+export class TelesalesCampaignListResponse {
+  @ApiProperty({ type: [TelesalesCampaignView] }) data!: TelesalesCampaignView[];
+  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
+}

@@ -1,0 +1,181 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+import { PageMeta } from '../../../openapi';
+import { IsSmallJsonObject } from './json-object';
+
+export const MAX_IMPORT = 5000;
+
+export class CreateTelesalesLeadDto {
+  @ApiProperty({ example: 'Nguyễn Văn An', minLength: 1, maxLength: 200 })
+  @IsString({ message: 'full_name must be a string' })
+  @Length(1, 200, { message: 'full_name must be 1 to 200 characters' })
+  full_name!: string;
+
+  @ApiProperty({
+    description:
+      'Normalised to digits with country code: Vietnamese numbers (0912 345 678, +84…, 84…) become `84…`',
+    example: '0912 345 678',
+  })
+  @IsString({ message: 'phone must be a string' })
+  @MaxLength(40, { message: 'phone must be at most 40 characters' })
+  phone!: string;
+
+  @ApiPropertyOptional({ example: 'an.nguyen@example.com', nullable: true, type: String })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254, { message: 'email must be at most 254 characters' })
+  email?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'Any JSON object (≤ 50 keys, ≤ 16 KiB)',
+    example: { province: 'Hà Nội', product: 'Gói Premium' },
+  })
+  @IsOptional()
+  @IsSmallJsonObject(50, 16 * 1024)
+  custom_fields?: Record<string, unknown>;
+}
+
+export class BulkImportTelesalesLeadsDto {
+  @ApiProperty({
+    type: [CreateTelesalesLeadDto],
+    maxItems: MAX_IMPORT,
+    description: 'Each row is validated on its own; invalid rows are reported, not imported',
+  })
+  @IsArray({ message: 'leads must be a list' })
+  @ArrayMaxSize(MAX_IMPORT, { message: `leads must contain at most ${MAX_IMPORT} rows` })
+  leads!: unknown[];
+}
+
+export class UpdateTelesalesLeadDto {
+  @ApiPropertyOptional({ example: 'Nguyễn Văn An' })
+  @ValidateIf((o: UpdateTelesalesLeadDto) => o.full_name !== undefined)
+  @IsString({ message: 'full_name must be a string' })
+  @Length(1, 200, { message: 'full_name must be 1 to 200 characters' })
+  full_name?: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears it' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254, { message: 'email must be at most 254 characters' })
+  email?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'Merged into the lead’s custom fields; a key set to null is removed',
+    example: { product: 'Gói Gold', province: null },
+  })
+  @ValidateIf((o: UpdateTelesalesLeadDto) => o.custom_fields !== undefined)
+  @IsSmallJsonObject(50, 16 * 1024)
+  custom_fields?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'INTERESTED' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
+    message: 'disposition_code must be 1 to 64 letters, digits, _ . or -',
+  })
+  disposition_code?: string | null;
+}
+
+export class CreateDispositionDto {
+  @ApiProperty({ format: 'uuid', example: '6f1c2b0e-4d1a-4c8e-9a57-3e2f8b1d7c40' })
+  @IsUUID('all', { message: 'call_uuid must be a UUID' })
+  call_uuid!: string;
+
+  @ApiProperty({ example: '1001' })
+  @Matches(/^[0-9A-Za-z_.-]{1,32}$/, { message: 'agent_extension must be 1 to 32 characters' })
+  agent_extension!: string;
+
+  @ApiProperty({ example: 'INTERESTED' })
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
+    message: 'disposition_code must be 1 to 64 letters, digits, _ . or -',
+  })
+  disposition_code!: string;
+
+  @ApiPropertyOptional({ example: 'Customer asked for a quote by email', maxLength: 2000 })
+  @IsOptional()
+  @IsString({ message: 'note must be a string' })
+  @MaxLength(2000, { message: 'note must be at most 2000 characters' })
+  note?: string | null;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-06-30T02:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'callback_at must be an ISO 8601 date-time' })
+  callback_at?: string | null;
+}
+
+export class TelesalesLeadView {
+  @ApiProperty({ example: 4821 }) id!: number;
+  @ApiProperty({ example: 17 }) campaign_id!: number;
+  @ApiProperty({ example: 'Nguyễn Văn An' }) full_name!: string;
+  @ApiProperty({ example: '84912345678' }) phone!: string;
+  @ApiProperty({ nullable: true, type: String }) email!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) custom_fields!: object;
+  @ApiProperty({ enum: ['new', 'contacted', 'callback'] }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) disposition_code!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class TelesalesLeadResponse {
+  @ApiProperty({ type: TelesalesLeadView }) data!: TelesalesLeadView;
+}
+
+export class TelesalesLeadListResponse {
+  @ApiProperty({ type: [TelesalesLeadView] }) data!: TelesalesLeadView[];
+  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
+}
+
+export class ImportRowError {
+  @ApiProperty({ description: 'Index of the row in `leads`', example: 3 }) index!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    example: { phone: ['phone must be a phone number'] },
+  })
+  errors!: Record<string, string[]>;
+}
+
+export class ImportResult {
+  @ApiProperty({ description: 'Leads created', example: 4980 }) created!: number;
+  @ApiProperty({
+    description: 'Rows skipped: phone already in the campaign or repeated in the import',
+    example: 15,
+  })
+  duplicates!: number;
+  @ApiProperty({ type: [ImportRowError] }) invalid!: ImportRowError[];
+}
+
+export class ImportResponse {
+  @ApiProperty({ type: ImportResult }) data!: ImportResult;
+}
+
+export class DispositionView {
+  @ApiProperty({ format: 'uuid' }) call_uuid!: string;
+  @ApiProperty() lead_id!: number;
+  @ApiProperty() campaign_id!: number;
+  @ApiProperty() agent_extension!: string;
+  @ApiProperty() disposition_code!: string;
+  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) callback_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) disposed_at!: string;
+}
+
+export class DispositionWithLeadView extends DispositionView {
+  @ApiProperty({ type: TelesalesLeadView, description: 'The lead after the disposition' })
+  lead!: TelesalesLeadView;
+}
+
+export class DispositionResponse {
+  @ApiProperty({ type: DispositionWithLeadView }) data!: DispositionWithLeadView;
+}

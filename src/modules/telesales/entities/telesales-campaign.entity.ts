@@ -1,0 +1,59 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+
+export const DIALER_MODES = ['manual', 'preview', 'progressive', 'predictive'] as const;
+export type DialerMode = (typeof DIALER_MODES)[number];
+export type TelesalesCampaignStatus = 'active' | 'completed';
+
+@Entity('telesales_campaigns')
+export class TelesalesCampaign {
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_telesales_campaigns' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ name: 'dialer_mode', type: 'varchar', length: 16 })
+  dialerMode!: DialerMode;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  /** `completed` once every lead has been dialed (`telesales.campaign.completed`, once). */
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status!: TelesalesCampaignStatus;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+export interface CampaignCounts {
+  total_leads: number;
+  dialed_leads: number;
+}
+
+export function presentTelesalesCampaign(c: TelesalesCampaign, counts: CampaignCounts) {
+  return {
+    id: c.id,
+    name: c.name,
+    dialer_mode: c.dialerMode,
+    description: c.description,
+    status: c.status,
+    total_leads: counts.total_leads,
+    dialed_leads: counts.dialed_leads,
+    completed_at: c.completedAt?.toISOString() ?? null,
+    created_at: c.createdAt.toISOString(),
+    updated_at: c.updatedAt.toISOString(),
+  };
+}

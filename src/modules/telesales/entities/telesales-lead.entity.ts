@@ -1,0 +1,76 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { LeadPayload } from '../../../events/catalogue';
+import { TelesalesCampaign } from './telesales-campaign.entity';
+
+/** `new` until an agent disposes a call to it; then `contacted`, or `callback` when one is set. */
+export type TelesalesLeadStatus = 'new' | 'contacted' | 'callback';
+
+@Entity('telesales_leads')
+@Unique('telesales_leads_campaign_phone_key', ['campaignId', 'phone'])
+@Index('telesales_leads_undialed_idx', ['campaignId'], { where: 'dialed_at IS NULL' })
+export class TelesalesLead {
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_telesales_leads' })
+  id!: number;
+
+  @Column({ name: 'campaign_id', type: 'int' })
+  campaignId!: number;
+
+  @ManyToOne(() => TelesalesCampaign, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'telesales_leads_campaign_fk' })
+  campaign?: TelesalesCampaign;
+
+  @Column({ name: 'full_name', type: 'varchar', length: 200 })
+  fullName!: string;
+
+  /** Normalised: digits only, Vietnamese numbers as `84…`. */
+  @Column({ type: 'varchar', length: 20 })
+  phone!: string;
+
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email!: string | null;
+
+  @Column({ name: 'custom_fields', type: 'jsonb', default: () => "'{}'" })
+  customFields!: Record<string, unknown>;
+
+  @Column({ type: 'varchar', length: 16, default: 'new' })
+  status!: TelesalesLeadStatus;
+
+  @Column({ name: 'disposition_code', type: 'varchar', length: 64, nullable: true })
+  dispositionCode!: string | null;
+
+  /** First disposition: the lead counts as dialed for campaign completion. */
+  @Column({ name: 'dialed_at', type: 'timestamptz', nullable: true })
+  dialedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+/** The lead resource, also the `telesales.lead.created` payload (EVENTS.md's fields). */
+export function leadPayload(l: TelesalesLead): LeadPayload {
+  return {
+    id: l.id,
+    campaign_id: l.campaignId,
+    full_name: l.fullName,
+    phone: l.phone,
+    email: l.email,
+    custom_fields: l.customFields,
+    status: l.status,
+    disposition_code: l.dispositionCode,
+    created_at: l.createdAt.toISOString(),
+    updated_at: l.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,369 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { DataSource, EntityManager, In } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { canonicalJson } from '../../common/redact';
+import { Conflict, FieldErrors, fieldError, NotFound } from '../../common/errors';
+import { toFieldErrors } from '../../common/validation';
+import { EventBus } from '../../events/event-bus';
+import {
+  CreateDispositionDto,
+  CreateTelesalesLeadDto,
+  UpdateTelesalesLeadDto,
+} from './dto/lead.dto';
+import { CreateTelesalesCampaignDto } from './dto/campaign.dto';
+import { CampaignCounts, TelesalesCampaign } from './entities/telesales-campaign.entity';
+import { TelesalesDisposition, dispositionPayload } from './entities/telesales-disposition.entity';
+import { TelesalesLead, TelesalesLeadStatus, leadPayload } from './entities/telesales-lead.entity';
+import { LEAD_PHONE_MESSAGE, normalizeLeadPhone } from './lead-phone';
+
+/** Rows per INSERT (and per publishMany) in a bulk import. */
+const IMPORT_CHUNK = 1000;
+
+type NewLead = {
+  fullName: string;
+  phone: string;
+  email: string | null;
+  customFields: Record<string, unknown>;
+};
+
+export interface ImportOutcome {
+  created: number;
+  duplicates: number;
+  invalid: { index: number; errors: FieldErrors }[];
+}
+
+export interface Paged<T> {
+  rows: T[];
+  total: number;
+}
+
+/**
+ * Telesales campaigns, leads and dispositions. Every change publishes its events with the
+ * transaction's manager. Lock order, to stay deadlock-free: the campaign row first (FOR SHARE to
+ * add leads, FOR UPDATE to dispose a call, so the "every lead dialed" check cannot miss a lead
+ * being added), then the lead row.
+ */
+@Injectable()
+export class TelesalesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: EventBus,
+  ) {}
+
+  async createCampaign(dto: CreateTelesalesCampaignDto): Promise<TelesalesCampaign> {
+    const repo = this.db.getRepository(TelesalesCampaign);
+    return repo.save(
+      repo.create({
+        name: dto.name.trim() || dto.name,
+        dialerMode: dto.dialer_mode,
+        description: dto.description ?? null,
+      }),
+    );
+  }
+
+  async getCampaign(id: number): Promise<TelesalesCampaign> {
+    const campaign = await this.db.getRepository(TelesalesCampaign).findOneBy({ id });
+    if (!campaign) throw new NotFound();
+    return campaign;
+  }
+
+  async listCampaigns(page: number, perPage: number): Promise<Paged<TelesalesCampaign>> {
+    const [rows, total] = await this.db.getRepository(TelesalesCampaign).findAndCount({
+      order: { id: 'DESC' },
+      skip: (page - 1) * perPage,
+      take: perPage,
+    });
+    return { rows, total };
+  }
+
+  async counts(campaignIds: number[], tx: EntityManager = this.db.manager) {
+    const out = new Map<number, CampaignCounts>(
+      campaignIds.map((id) => [id, { total_leads: 0, dialed_leads: 0 }]),
+    );
+    if (campaignIds.length === 0) return out;
+    const rows: { campaign_id: number; total: number; dialed: number }[] = await tx.query(
+      `SELECT campaign_id, count(*)::int AS total, count(dialed_at)::int AS dialed
+         FROM telesales_leads WHERE campaign_id = ANY($1::int[]) GROUP BY campaign_id`,
+      [campaignIds],
+    );
+    for (const r of rows) out.set(r.campaign_id, { total_leads: r.total, dialed_leads: r.dialed });
+    return out;
+  }
+
+  async getLead(id: number): Promise<TelesalesLead> {
+    const lead = await this.db.getRepository(TelesalesLead).findOneBy({ id });
+    if (!lead) throw new NotFound();
+    return lead;
+  }
+
+  async listLeads(
+    campaignId: number,
+    page: number,
+    perPage: number,
+  ): Promise<Paged<TelesalesLead>> {
+    await this.getCampaign(campaignId);
+    const [rows, total] = await this.db.getRepository(TelesalesLead).findAndCount({
+      where: { campaignId },
+      order: { id: 'ASC' },
+      skip: (page - 1) * perPage,
+      take: perPage,
+    });
+    return { rows, total };
+  }
+
+  /** 409 when the (normalised) phone is already in the campaign or the campaign is completed. */
+  async createLead(campaignId: number, dto: CreateTelesalesLeadDto): Promise<TelesalesLead> {
+    const row = toNewLead(dto);
+    if (!row) throw fieldError('phone', LEAD_PHONE_MESSAGE);
+    return this.db.transaction(async (tx) => {
+      await this.lockOpenCampaign(tx, campaignId);
+      const [lead] = await this.insertLeads(tx, campaignId, [row]);
+      if (!lead) throw new Conflict('A lead with this phone is already in the campaign.');
+      await this.events.publish(tx, 'telesales.lead.created', leadPayload(lead));
+      return lead;
+    });
+  }
+
+  /**
+   * Imports up to 5000 rows in one transaction: invalid rows are reported by index, rows whose
+   * phone is already in the campaign (or earlier in the import) are counted as duplicates, the
+   * rest are created with one `telesales.lead.created` each. All or nothing: if anything fails,
+   * no lead and no event remain.
+   */
+  async importLeads(campaignId: number, rows: unknown[]): Promise<ImportOutcome> {
+    const invalid: ImportOutcome['invalid'] = [];
+    const accepted: NewLead[] = [];
+    const seen = new Set<string>();
+    let duplicates = 0;
+    rows.forEach((raw, index) => {
+      const result = validateLeadRow(raw);
+      if ('errors' in result) {
+        invalid.push({ index, errors: result.errors });
+      } else if (seen.has(result.lead.phone)) {
+        duplicates++;
+      } else {
+        seen.add(result.lead.phone);
+        accepted.push(result.lead);
+      }
+    });
+    return this.db.transaction(async (tx) => {
+      await this.lockOpenCampaign(tx, campaignId);
+      let created = 0;
+      for (let i = 0; i < accepted.length; i += IMPORT_CHUNK) {
+        const chunk = accepted.slice(i, i + IMPORT_CHUNK);
+        const leads = await this.insertLeads(tx, campaignId, chunk);
+        created += leads.length;
+        duplicates += chunk.length - leads.length;
+        await this.events.publishMany(
+          tx,
+          leads.map((lead) => ({ name: 'telesales.lead.created', data: leadPayload(lead) })),
+        );
+      }
+      return { created, duplicates, invalid };
+    });
+  }
+
+  /**
+   * Applies the given fields; `custom_fields` is merged (a null value removes the key). Publishes
+   * `telesales.lead.updated` with `changed_fields` only when something changed; else nothing is
+   * written at all.
+   */
+  async updateLead(id: number, dto: UpdateTelesalesLeadDto): Promise<TelesalesLead> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(TelesalesLead);
+      const lead = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!lead) throw new NotFound();
+      const changes: Partial<TelesalesLead> = {};
+      const changed: string[] = [];
+      if (dto.full_name !== undefined && dto.full_name !== lead.fullName) {
+        changes.fullName = dto.full_name;
+        changed.push('full_name');
+      }
+      if (dto.email !== undefined && (dto.email ?? null) !== lead.email) {
+        changes.email = dto.email ?? null;
+        changed.push('email');
+      }
+      if (dto.custom_fields !== undefined) {
+        const merged: Record<string, unknown> = { ...lead.customFields };
+        for (const [key, value] of Object.entries(dto.custom_fields)) {
+          if (value === null) delete merged[key];
+          else merged[key] = value;
+        }
+        if (canonicalJson(merged) !== canonicalJson(lead.customFields)) {
+          changes.customFields = merged;
+          changed.push('custom_fields');
+        }
+      }
+      if (
+        dto.disposition_code !== undefined &&
+        (dto.disposition_code ?? null) !== lead.dispositionCode
+      ) {
+        changes.dispositionCode = dto.disposition_code ?? null;
+        changed.push('disposition_code');
+      }
+      if (changed.length === 0) return lead;
+      await repo.update({ id }, {
+        ...changes,
+        updatedAt: new Date(),
+      } as QueryDeepPartialEntity<TelesalesLead>);
+      const updated = await repo.findOneByOrFail({ id });
+      await this.events.publish(tx, 'telesales.lead.updated', {
+        ...leadPayload(updated),
+        changed_fields: changed,
+      });
+      return updated;
+    });
+  }
+
+  /**
+   * Records an agent's outcome for a call: `telesales.call.disposed`, the lead's new status and
+   * disposition (`telesales.lead.updated` when they changed), and — when this was the campaign's
+   * last undialed lead — `telesales.campaign.completed`, exactly once: the campaign row is locked
+   * FOR UPDATE, so concurrent dispositions decide one after the other.
+   */
+  async dispose(
+    leadId: number,
+    dto: CreateDispositionDto,
+  ): Promise<{ disposition: TelesalesDisposition; lead: TelesalesLead }> {
+    const found = await this.getLead(leadId);
+    return this.db.transaction(async (tx) => {
+      const campaign = await tx.getRepository(TelesalesCampaign).findOne({
+        where: { id: found.campaignId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const leads = tx.getRepository(TelesalesLead);
+      const lead = await leads.findOne({
+        where: { id: leadId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!campaign || !lead) throw new NotFound();
+      const now = new Date();
+      const inserted = await tx
+        .createQueryBuilder()
+        .insert()
+        .into(TelesalesDisposition)
+        .values({
+          leadId,
+          campaignId: lead.campaignId,
+          callUuid: dto.call_uuid.toLowerCase(),
+          agentExtension: dto.agent_extension,
+          dispositionCode: dto.disposition_code,
+          note: dto.note ?? null,
+          callbackAt: dto.callback_at ? new Date(dto.callback_at) : null,
+          disposedAt: now,
+        })
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      const id = (inserted.raw as { id: string }[])[0]?.id;
+      if (!id) throw new Conflict('This call already has a disposition for this lead.');
+      const disposition = await tx.getRepository(TelesalesDisposition).findOneByOrFail({ id });
+      await this.events.publish(tx, 'telesales.call.disposed', dispositionPayload(disposition));
+
+      const status: TelesalesLeadStatus = dto.callback_at ? 'callback' : 'contacted';
+      const changed: string[] = [];
+      if (status !== lead.status) changed.push('status');
+      if (dto.disposition_code !== lead.dispositionCode) changed.push('disposition_code');
+      if (changed.length > 0) {
+        await leads.update(
+          { id: leadId },
+          {
+            status,
+            dispositionCode: dto.disposition_code,
+            dialedAt: lead.dialedAt ?? now,
+            updatedAt: now,
+          },
+        );
+      } else if (!lead.dialedAt) {
+        // Dialed for the first time with nothing else changing: not a lead update for receivers.
+        await tx.query(`UPDATE telesales_leads SET dialed_at = $2 WHERE id = $1`, [leadId, now]);
+      }
+      const updated = await leads.findOneByOrFail({ id: leadId });
+      if (changed.length > 0) {
+        await this.events.publish(tx, 'telesales.lead.updated', {
+          ...leadPayload(updated),
+          changed_fields: changed,
+        });
+      }
+
+      if (campaign.status === 'active') {
+        const counts = (await this.counts([campaign.id], tx)).get(campaign.id);
+        if (counts && counts.total_leads > 0 && counts.dialed_leads === counts.total_leads) {
+          await tx
+            .getRepository(TelesalesCampaign)
+            .update({ id: campaign.id }, { status: 'completed', completedAt: now, updatedAt: now });
+          await this.events.publish(tx, 'telesales.campaign.completed', {
+            campaign_id: campaign.id,
+            name: campaign.name,
+            total_leads: counts.total_leads,
+            dialed_leads: counts.dialed_leads,
+            completed_at: now.toISOString(),
+          });
+        }
+      }
+      return { disposition, lead: updated };
+    });
+  }
+
+  /** Locks the campaign FOR SHARE (leads may be added concurrently, dispositions wait). */
+  private async lockOpenCampaign(tx: EntityManager, id: number): Promise<TelesalesCampaign> {
+    const campaign = await tx
+      .getRepository(TelesalesCampaign)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_read' } });
+    if (!campaign) throw new NotFound();
+    if (campaign.status === 'completed') {
+      throw new Conflict('The campaign is completed: every lead has been dialed.');
+    }
+    return campaign;
+  }
+
+  /** Inserts, skipping phones already in the campaign; returns the created leads in input order. */
+  private async insertLeads(
+    tx: EntityManager,
+    campaignId: number,
+    rows: NewLead[],
+  ): Promise<TelesalesLead[]> {
+    if (rows.length === 0) return [];
+    const result = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(TelesalesLead)
+      .values(rows.map((r) => ({ ...r, campaignId })) as QueryDeepPartialEntity<TelesalesLead>[])
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const ids = (result.raw as { id: number }[]).map((r) => r.id);
+    if (ids.length === 0) return [];
+    return tx.getRepository(TelesalesLead).find({ where: { id: In(ids) }, order: { id: 'ASC' } });
+  }
+}
+
+function toNewLead(dto: CreateTelesalesLeadDto): NewLead | null {
+  const phone = normalizeLeadPhone(dto.phone);
+  if (!phone) return null;
+  return {
+    fullName: dto.full_name.trim() || dto.full_name,
+    phone,
+    email: dto.email ?? null,
+    customFields: dto.custom_fields ?? {},
+  };
+}
+
+/** One import row, validated like a single create. */
+function validateLeadRow(raw: unknown): { lead: NewLead } | { errors: FieldErrors } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { errors: { row: ['each lead must be an object'] } };
+  }
+  const dto = plainToInstance(CreateTelesalesLeadDto, raw);
+  const errors = validateSync(dto, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    stopAtFirstError: true,
+  });
+  if (errors.length > 0) return { errors: toFieldErrors(errors) };
+  const lead = toNewLead(dto);
+  return lead ? { lead } : { errors: { phone: [LEAD_PHONE_MESSAGE] } };
+}

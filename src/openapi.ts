@@ -1,0 +1,177 @@
+import { applyDecorators } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  ApiBearerAuth,
+  ApiExtension,
+  ApiProperty,
+  ApiResponse,
+  ApiTags,
+  DocumentBuilder,
+  OpenAPIObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
+import { ApiToken, RATE_LIMITS, Scope } from './modules/auth/auth.decorators';
+
+/**
+ * The machine-token API reference: an OpenAPI document generated from the domain controllers and
+ * their DTOs, served as Swagger UI at `/api/docs` and as JSON at `/api/docs-json`. Console routes
+ * (`/api/admin/*`), health and metrics carry `@ApiExcludeController()` and stay out of it.
+ *
+ * The two docs routes are registered by SwaggerModule directly on Express, not through a Nest
+ * controller, so the global AuthGuard never sees them: they are public (a test checks it). They
+ * describe the API only; nothing in them is secret.
+ */
+
+export const DOCS_PATH = 'api/docs';
+export const DOCS_JSON_PATH = 'api/docs-json';
+const SECURITY_SCHEME = 'token';
+const SCOPE_EXTENSION = 'x-zorio-scope';
+
+export class ErrorBody {
+  @ApiProperty({ example: 'This action is unauthorized.' })
+  message!: string;
+}
+
+export class ValidationErrorBody {
+  @ApiProperty({ example: 'The given data was invalid.' })
+  message!: string;
+
+  @ApiProperty({
+    description: 'Messages per field (dotted paths for nested fields)',
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    example: { phone: ['phone must be a Vietnamese phone number (0xxxxxxxxx, +84…, 84…)'] },
+  })
+  errors!: Record<string, string[]>;
+}
+
+export class PageMeta {
+  @ApiProperty({ example: 1 }) page!: number;
+  @ApiProperty({ example: 50 }) per_page!: number;
+  @ApiProperty({ example: 120 }) total!: number;
+}
+
+/**
+ * A domain controller: machine tokens with `scope` only (enforced by the global guard), described
+ * with the bearer scheme, the scope (`x-zorio-scope`) and the errors every such route can answer.
+ */
+export function DomainController(scope: Scope, tag: string): ClassDecorator {
+  return applyDecorators(
+    ApiToken(scope),
+    ApiTags(tag),
+    ApiBearerAuth(SECURITY_SCHEME),
+    ApiExtension(SCOPE_EXTENSION, scope),
+    ApiResponse({
+      status: 401,
+      description:
+        'No, invalid, expired or revoked token, or a token used from an IP outside its allowlist',
+      type: ErrorBody,
+    }),
+    ApiResponse({
+      status: 403,
+      description: `The token lacks the \`${scope}\` scope`,
+      type: ErrorBody,
+    }),
+    ApiResponse({
+      status: 429,
+      description: 'Rate limit exceeded; see `Retry-After`',
+      type: ErrorBody,
+    }),
+  );
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed JSON body, or an unknown query parameter or value',
+  404: 'No such resource',
+  409: 'State conflict (duplicate, illegal transition)',
+  413: 'Body over the limit',
+  422: 'Validation failed',
+};
+
+/** Documents the error statuses a route answers besides 401/403/429. */
+export function ApiErrors(...statuses: (400 | 404 | 409 | 413 | 422)[]): MethodDecorator {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: ERROR_DESCRIPTIONS[status],
+        type: status === 422 ? ValidationErrorBody : ErrorBody,
+      }),
+    ),
+  );
+}
+
+/** Builds the document from the app's (non-excluded) controllers. */
+export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Zorio domain API')
+    .setDescription(
+      [
+        'The machine-token API of the PBX, Telesales and AutoCall modules. Every mutation publishes',
+        'its webhook events (see the event catalogue) in the same database transaction.',
+        '',
+        '**Authentication:** `Authorization: Bearer <id>|<random>` with a token an admin created in',
+        'the console. Each route needs its module scope (`pbx_api_access`, `telesales_api_access`,',
+        '`autocall_api_access`; shown per route and as `x-zorio-scope`), else 403.',
+        '',
+        '**Rate limits** per token: 60/min on `/api/pbx/*`, 120/min on `/api/telesales/*` and',
+        '`/api/autocall/*`; every response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining`,',
+        '`X-RateLimit-Reset`.',
+        '',
+        '**Lists** take `page` and `per_page` (default 50, max 200) and answer',
+        '`{"data": [...], "meta": {"page", "per_page", "total"}}`. **Errors** are JSON',
+        '`{"message"}`, plus `errors` (messages per field) on 422.',
+      ].join('\n'),
+    )
+    .setVersion('1')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: '<id>|<random>' },
+      SECURITY_SCHEME,
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controllerKey: string, methodKey: string) =>
+      `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+  });
+  annotateScopes(document);
+  return document;
+}
+
+/** Serves `/api/docs` (Swagger UI) and `/api/docs-json`. */
+export function setupOpenApi(app: NestExpressApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: DOCS_JSON_PATH,
+    yamlDocumentUrl: `${DOCS_PATH}-yaml`,
+    customSiteTitle: 'Zorio API reference',
+    swaggerOptions: { persistAuthorization: false },
+  });
+}
+
+type Operation = {
+  description?: string;
+  responses?: Record<string, { headers?: Record<string, unknown> }>;
+  [SCOPE_EXTENSION]?: Scope;
+};
+
+/** Writes each route's scope and rate limit into its description and its responses' headers. */
+function annotateScopes(document: OpenAPIObject): void {
+  const header = (description: string) => ({ description, schema: { type: 'integer' } });
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const op = item[method] as Operation | undefined;
+      const scope = op?.[SCOPE_EXTENSION];
+      if (!op || !scope) continue;
+      const note = `Requires a machine token with scope \`${scope}\` (rate limit ${RATE_LIMITS[scope]} requests/min per token).`;
+      op.description = op.description ? `${op.description}\n\n${note}` : note;
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        if (status === '401' || status === '403') continue;
+        response.headers = {
+          ...response.headers,
+          'X-RateLimit-Limit': header('Requests allowed per minute for this token'),
+          'X-RateLimit-Remaining': header('Requests left in the current minute'),
+          'X-RateLimit-Reset': header('Unix time when the window resets'),
+        };
+      }
+    }
+  }
+}
