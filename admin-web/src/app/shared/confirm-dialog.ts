@@ -33,8 +33,9 @@ export interface ConfirmData {
             matInput
             data-testid="confirm-input"
             autocomplete="off"
+            #typedInput
             [value]="typed()"
-            (input)="typed.set($any($event.target).value)"
+            (input)="typed.set(typedInput.value)"
             (keydown.enter)="submit()"
           />
         </mat-form-field>

@@ -38,7 +38,8 @@ export interface SecretData {
             readonly
             data-testid="secret-value"
             [value]="data.value"
-            (focus)="$any($event.target).select()"
+            #secretInput
+            (focus)="secretInput.select()"
           />
           <app-copy-button
             [value]="data.value"
