@@ -5,6 +5,7 @@ import { loadEnvFile } from './config/env-file';
 import { ensureDatabase, runMigrations } from './database/migrate';
 import { createHttpApp, createWorkerContext } from './bootstrap';
 import { UsersService } from './modules/auth/users.service';
+import { startOpsServer } from './ops/ops-server';
 
 function announceFirstAdmin(email: string, password: string): void {
   const line = '='.repeat(72);
@@ -32,8 +33,12 @@ async function main(): Promise<void> {
   if (ran.length) log.log(`Ran migrations: ${ran.join(', ')}`);
 
   if (!config.runsHttp) {
-    await createWorkerContext(config);
-    log.log('Worker started (outbox relay, delivery queues, schedules)');
+    const worker = await createWorkerContext(config);
+    const ops = await startOpsServer(worker, config.PORT);
+    process.once('SIGTERM', () => ops.close());
+    log.log(
+      `Worker started (outbox relay, delivery queues, schedules); health and metrics on port ${config.PORT}`,
+    );
     return;
   }
   const app = await createHttpApp(config);

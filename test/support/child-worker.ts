@@ -4,7 +4,8 @@ import { join } from 'node:path';
 export interface WorkerChild {
   proc: ChildProcess;
   output: () => string;
-  ready: Promise<void>;
+  /** Resolves with the port of the worker's health and metrics server. */
+  ready: Promise<number>;
   kill: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
@@ -29,9 +30,10 @@ export function startWorkerChild(env: Record<string, string>): WorkerChild {
   proc.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   proc.stderr?.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<number>((resolve, reject) => {
     const onData = () => {
-      if (out.includes('READY')) resolve();
+      const m = /READY (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
     };
     proc.stdout?.on('data', onData);
     proc.once('exit', (code) => reject(new Error(`worker exited (${code}) before READY:\n${out}`)));

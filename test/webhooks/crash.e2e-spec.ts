@@ -96,6 +96,18 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
 
     const second = await worker();
     await expectExactlyOnce(events);
+    // The worker answers health and metrics on its own port.
+    const port = await second.ready;
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      checks: { database: { status: 'up' }, redis: { status: 'up' }, queue: { status: 'up' } },
+    });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(
+      /zorio_delivery_attempts_total\{event="telesales.lead.created",outcome="succeeded"\} 10/,
+    );
     await second.kill('SIGTERM');
   });
 

@@ -1,7 +1,9 @@
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { DynamicModule, Inject, Module, OnModuleInit, Provider } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { OutboxRelay } from '../../events/outbox-relay';
+import { HealthRegistry } from '../../ops/health.registry';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DeliveriesController, WebhookDeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
@@ -24,6 +26,8 @@ export class DeliveriesModule implements OnModuleInit {
     @Inject(WORKERS) private readonly workers: boolean,
     private readonly relay: OutboxRelay,
     private readonly fanOut: FanOutSubscriber,
+    private readonly health: HealthRegistry,
+    @InjectQueue(QueueName.Deliveries) private readonly queue: Queue,
   ) {}
 
   static forRoot(config: AppConfig): DynamicModule {
@@ -57,6 +61,10 @@ export class DeliveriesModule implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    this.health.register('queue', async () => {
+      await this.queue.getJobCounts('waiting');
+      return { status: 'up' };
+    });
     if (!this.workers) return;
     this.relay.subscribe(this.fanOut);
     this.relay.enable();
