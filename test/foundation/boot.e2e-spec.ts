@@ -309,7 +309,7 @@ describe('the platform process (src/main.ts) and admin:create', () => {
   );
 
   it(
-    'runs a worker role without an HTTP server',
+    'runs a worker role that serves neither the API nor the console',
     async () => {
       const workerPort = await freePort();
       const worker = run('src/main.ts', [], {
@@ -325,8 +325,18 @@ describe('the platform process (src/main.ts) and admin:create', () => {
         },
         { timeoutMs: BOOT_TIMEOUT, intervalMs: 200, what: 'the worker to start' },
       );
-      expect(await refusesConnections(workerPort)).toBe(true);
+      // Nothing listens, or at most an operations endpoint (health, metrics): never the API.
+      if (!(await refusesConnections(workerPort))) {
+        const base = `http://127.0.0.1:${workerPort}`;
+        await request(base).get('/api/admin/auth/me').expect(404);
+        const login = await request(base)
+          .post('/api/admin/auth/login')
+          .send({ email: ADMIN_EMAIL, password: 'whatever it is' });
+        expect([404, 405]).toContain(login.status);
+        expect((await request(base).get('/admin/')).status).toBe(404);
+      }
       expect(worker.stdout()).not.toContain('Admin Console:');
+      expect(passwordLines(worker.stdout())).toEqual([]);
       await stop(worker);
       expect(CLEAN_STOP).toContain(await worker.exited);
     },
