@@ -47,8 +47,12 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AppRequest>();
+    // A machine token is never accepted on console routes, whatever its scopes (login included).
+    if (req.headers.authorization && req.path.startsWith('/api/admin/')) {
+      throw new UnauthorizedException();
+    }
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const scope = this.reflector.getAllAndOverride<Scope | undefined>(API_TOKEN_KEY, targets);
     if (scope) {
       await this.machineToken(req, ctx.switchToHttp().getResponse<Response>(), scope);
