@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiExtension,
   ApiProperty,
+  ApiQuery,
   ApiResponse,
   ApiTags,
   DocumentBuilder,
@@ -98,6 +99,24 @@ export function ApiErrors(...statuses: (400 | 404 | 409 | 413 | 422)[]): MethodD
         type: status === 422 ? ValidationErrorBody : ErrorBody,
       }),
     ),
+  );
+}
+
+/** The `page` / `per_page` query parameters of a paged list (validated by `PageQuery`). */
+export function ApiPaging(): MethodDecorator {
+  return applyDecorators(
+    ApiQuery({
+      name: 'page',
+      required: false,
+      schema: { type: 'integer', minimum: 1, default: 1 },
+      description: 'Page number, from 1',
+    }),
+    ApiQuery({
+      name: 'per_page',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+      description: 'Items per page (at most 200)',
+    }),
   );
 }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { PageQuery } from '../../common/query-dto';
 import { IntParam } from '../../common/uuid.pipe';
-import { ApiErrors, DomainController } from '../../openapi';
+import { ApiErrors, ApiPaging, DomainController } from '../../openapi';
 import { AutocallService, LifecycleAction } from './autocall.service';
 import {
   AutocallCampaignListResponse,
@@ -34,6 +34,7 @@ export class AutocallCampaignsController {
   @ApiOperation({ summary: 'List campaigns', description: 'Newest first.' })
   @ApiOkResponse({ type: AutocallCampaignListResponse })
   @ApiErrors(400)
+  @ApiPaging()
   async list(@Query() query: PageQuery) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 50;
@@ -59,6 +60,7 @@ export class AutocallCampaignsController {
   @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: AutocallLeadListResponse })
   @ApiErrors(400, 404)
+  @ApiPaging()
   async leads(@Param('id', IntParam) id: number, @Query() query: PageQuery) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 50;

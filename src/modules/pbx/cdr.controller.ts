@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { UuidParam } from '../../common/uuid.pipe';
-import { ApiErrors, DomainController } from '../../openapi';
+import { ApiErrors, ApiPaging, DomainController } from '../../openapi';
 import { CdrService } from './cdr.service';
 import { CdrDocument, CdrListQuery, CdrListResponse, CdrResponse } from './dto/cdr.dto';
 import { presentCdr } from './entities/pbx-cdr.entity';
@@ -44,6 +44,7 @@ export class CdrController {
   })
   @ApiOkResponse({ type: CdrListResponse })
   @ApiErrors(400, 422)
+  @ApiPaging()
   async list(@Query() query: CdrListQuery) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 50;

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { PageQuery } from '../../common/query-dto';
 import { IntParam } from '../../common/uuid.pipe';
-import { ApiErrors, DomainController } from '../../openapi';
+import { ApiErrors, ApiPaging, DomainController } from '../../openapi';
 import {
   CreateTelesalesCampaignDto,
   TelesalesCampaignListResponse,
@@ -37,6 +37,7 @@ export class TelesalesCampaignsController {
   @ApiOperation({ summary: 'List campaigns', description: 'Newest first.' })
   @ApiOkResponse({ type: TelesalesCampaignListResponse })
   @ApiErrors(400)
+  @ApiPaging()
   async list(@Query() query: PageQuery) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 50;
@@ -71,6 +72,7 @@ export class TelesalesCampaignsController {
   @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: TelesalesLeadListResponse })
   @ApiErrors(400, 404)
+  @ApiPaging()
   async leads(@Param('id', IntParam) id: number, @Query() query: PageQuery) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 50;

@@ -64,14 +64,14 @@ export class CallEventDto {
     example: 'confirm',
   })
   @IsOptional()
-  @IsString({ message: 'action_type must be a string' })
   @MaxLength(64, { message: 'action_type must be at most 64 characters' })
+  @IsString({ message: 'action_type must be a string' })
   action_type?: string | null;
 
   @ApiPropertyOptional({ description: 'Required for `transferred`', example: 'support' })
   @ValidateIf((o: CallEventDto) => o.type === 'transferred' || present(o.queue_name))
-  @IsString({ message: 'queue_name must be a string' })
   @Length(1, 100, { message: 'queue_name must be 1 to 100 characters' })
+  @IsString({ message: 'queue_name must be a string' })
   queue_name?: string;
 
   @ApiPropertyOptional({

@@ -18,14 +18,14 @@ export const MAX_IMPORT = 5000;
 
 export class CreateAutocallCampaignDto {
   @ApiProperty({ example: 'Nhắc lịch hẹn tháng 7', minLength: 1, maxLength: 200 })
-  @IsString({ message: 'name must be a string' })
   @Length(1, 200, { message: 'name must be 1 to 200 characters' })
+  @IsString({ message: 'name must be a string' })
   name!: string;
 
   @ApiPropertyOptional({ example: 'Appointment reminders for July', maxLength: 2000 })
   @IsOptional()
-  @IsString({ message: 'description must be a string' })
   @MaxLength(2000, { message: 'description must be at most 2000 characters' })
+  @IsString({ message: 'description must be a string' })
   description?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 10, example: 20 })
@@ -41,8 +41,8 @@ export class AutocallLeadRowDto {
     description: 'Vietnamese number, normalised to `84…` (0912 345 678, +84…, 84…)',
     example: '0987.654.321',
   })
-  @IsString({ message: 'phone must be a string' })
   @MaxLength(40, { message: 'phone must be at most 40 characters' })
+  @IsString({ message: 'phone must be a string' })
   phone!: string;
 
   @ApiPropertyOptional({ example: 'CRM-88213', maxLength: 100 })

@@ -5,8 +5,8 @@ import { DIALER_MODES, DialerMode } from '../entities/telesales-campaign.entity'
 
 export class CreateTelesalesCampaignDto {
   @ApiProperty({ example: 'Khuyến mãi hè 2026', minLength: 1, maxLength: 200 })
-  @IsString({ message: 'name must be a string' })
   @Length(1, 200, { message: 'name must be 1 to 200 characters' })
+  @IsString({ message: 'name must be a string' })
   name!: string;
 
   @ApiProperty({ enum: DIALER_MODES, example: 'progressive' })
@@ -15,8 +15,8 @@ export class CreateTelesalesCampaignDto {
 
   @ApiPropertyOptional({ example: 'Summer upsell to existing customers', maxLength: 2000 })
   @IsOptional()
-  @IsString({ message: 'description must be a string' })
   @MaxLength(2000, { message: 'description must be at most 2000 characters' })
+  @IsString({ message: 'description must be a string' })
   description?: string;
 }
 

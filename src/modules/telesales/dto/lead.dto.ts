@@ -19,8 +19,8 @@ export const MAX_IMPORT = 5000;
 
 export class CreateTelesalesLeadDto {
   @ApiProperty({ example: 'Nguyễn Văn An', minLength: 1, maxLength: 200 })
-  @IsString({ message: 'full_name must be a string' })
   @Length(1, 200, { message: 'full_name must be 1 to 200 characters' })
+  @IsString({ message: 'full_name must be a string' })
   full_name!: string;
 
   @ApiProperty({
@@ -28,8 +28,8 @@ export class CreateTelesalesLeadDto {
       'Normalised to digits with country code: Vietnamese numbers (0912 345 678, +84…, 84…) become `84…`',
     example: '0912 345 678',
   })
-  @IsString({ message: 'phone must be a string' })
   @MaxLength(40, { message: 'phone must be at most 40 characters' })
+  @IsString({ message: 'phone must be a string' })
   phone!: string;
 
   @ApiPropertyOptional({ example: 'an.nguyen@example.com', nullable: true, type: String })
@@ -61,8 +61,8 @@ export class BulkImportTelesalesLeadsDto {
 export class UpdateTelesalesLeadDto {
   @ApiPropertyOptional({ example: 'Nguyễn Văn An' })
   @ValidateIf((o: UpdateTelesalesLeadDto) => o.full_name !== undefined)
-  @IsString({ message: 'full_name must be a string' })
   @Length(1, 200, { message: 'full_name must be 1 to 200 characters' })
+  @IsString({ message: 'full_name must be a string' })
   full_name?: string;
 
   @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears it' })
@@ -104,8 +104,8 @@ export class CreateDispositionDto {
 
   @ApiPropertyOptional({ example: 'Customer asked for a quote by email', maxLength: 2000 })
   @IsOptional()
-  @IsString({ message: 'note must be a string' })
   @MaxLength(2000, { message: 'note must be at most 2000 characters' })
+  @IsString({ message: 'note must be a string' })
   note?: string | null;
 
   @ApiPropertyOptional({ format: 'date-time', example: '2026-06-30T02:00:00Z' })
