@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { startApp, TestApp } from '../support/app';
-import { bearer, expectEvent, outboxMark, outboxSince } from './support';
+import { bearer, expectEvent, moduleEvents, outboxMark, outboxSince } from './support';
+
+/** This file's module's events (see moduleEvents). */
+const OWN = moduleEvents('autocall');
 
 describe('AutoCall', () => {
   let t: TestApp;
@@ -88,7 +91,7 @@ describe('AutoCall', () => {
         const res = await post(`/api/autocall/campaigns/${id}/${action}`).expect(200);
         expect(res.body.data.status).toBe(status);
       }
-      const rows = await outboxSince(t, mark);
+      const rows = await outboxSince(t, mark, OWN);
       expect(rows.map((r) => r.event_name)).toEqual([
         'autocall.campaign.started',
         'autocall.campaign.paused',
@@ -140,7 +143,7 @@ describe('AutoCall', () => {
       await post(`/api/autocall/campaigns/${id}/finish`).expect(200);
       for (const action of ['start', 'pause', 'resume', 'finish'])
         await illegal(action, 'finished');
-      expect((await outboxSince(t, mark)).map((r) => r.event_name)).toEqual([
+      expect((await outboxSince(t, mark, OWN)).map((r) => r.event_name)).toEqual([
         'autocall.campaign.started',
         'autocall.campaign.paused',
         'autocall.campaign.finished',
@@ -158,7 +161,7 @@ describe('AutoCall', () => {
         Array.from({ length: 5 }, () => post(`/api/autocall/campaigns/${id}/start`)),
       );
       expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
-      expect(await outboxSince(t, mark)).toHaveLength(1);
+      expect(await outboxSince(t, mark, OWN)).toHaveLength(1);
     });
   });
 
@@ -205,7 +208,7 @@ describe('AutoCall', () => {
         '842873001234',
       ]);
       // Lead imports publish no event (there is none for AutoCall leads in EVENTS.md).
-      expect(await outboxSince(t, mark)).toEqual([]);
+      expect(await outboxSince(t, mark, OWN)).toEqual([]);
       const list = await get(`/api/autocall/campaigns/${id}/leads?per_page=2`).expect(200);
       expect(list.body.meta).toEqual({ page: 1, per_page: 2, total: 5 });
       expect(list.body.data[1]).toMatchObject({
@@ -261,7 +264,7 @@ describe('AutoCall', () => {
         digit: '9',
         queue_name: 'support',
       }).expect(200);
-      const rows = await outboxSince(t, mark);
+      const rows = await outboxSince(t, mark, OWN);
       expect(rows.map((r) => r.event_name)).toEqual([
         'autocall.lead.dialed',
         'autocall.lead.answered',
@@ -311,7 +314,7 @@ describe('AutoCall', () => {
       );
       await report({ type: 'answered', uuid, lead_id: lead.id }).expect(200);
       await report({ type: 'transferred', uuid, lead_id: lead.id, queue_name: 'x' }).expect(200);
-      expect(await outboxSince(t, mark2)).toEqual([]);
+      expect(await outboxSince(t, mark2, OWN)).toEqual([]);
 
       // A transfer without a digit has digit null; a second attempt counts up.
       await report({ type: 'completed', uuid, lead_id: lead.id, result: 'no_answer' }).expect(200);
@@ -368,7 +371,7 @@ describe('AutoCall', () => {
         lead_id: leads[0].id,
         caller_id: '842873001234',
       }).expect(409);
-      expect(await outboxSince(t, mark2)).toEqual([]);
+      expect(await outboxSince(t, mark2, OWN)).toEqual([]);
     });
 
     it('a campaign with leads still pending does not finish', async () => {
@@ -382,7 +385,7 @@ describe('AutoCall', () => {
       }).expect(200);
       const mark = await outboxMark(t);
       await report({ type: 'completed', uuid, lead_id: leads[0].id }).expect(200);
-      expect(await outboxSince(t, mark)).toEqual([]);
+      expect(await outboxSince(t, mark, OWN)).toEqual([]);
       expect((await get(`/api/autocall/campaigns/${id}`).expect(200)).body.data).toMatchObject({
         status: 'running',
         pending_leads: 1,
@@ -448,7 +451,7 @@ describe('AutoCall', () => {
       }).expect(409);
       expect(paused.body.message).toMatch(/paused/);
       // Only the one dialed/completed pair and the pause were published.
-      expect((await outboxSince(t, mark)).map((r) => r.event_name)).toEqual([
+      expect((await outboxSince(t, mark, OWN)).map((r) => r.event_name)).toEqual([
         'autocall.lead.dialed',
         'autocall.campaign.paused',
       ]);
@@ -470,6 +473,6 @@ describe('AutoCall', () => {
       .set('Authorization', telesales)
       .send({})
       .expect(403);
-    expect(await outboxSince(t, mark)).toEqual([]);
+    expect(await outboxSince(t, mark, OWN)).toEqual([]);
   });
 });

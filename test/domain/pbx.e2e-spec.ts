@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { FakeFreeswitch } from '../../src/modules/pbx/simulator/fake-freeswitch';
 import { startApp, TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
-import { bearer, expectEvent, outboxMark, outboxSince, OutboxRow } from './support';
+import { bearer, expectEvent, moduleEvents, outboxMark, outboxSince, OutboxRow } from './support';
+
+/** This file's module's events (see moduleEvents). */
+const OWN = moduleEvents('pbx');
 
 /** A mod_json_cdr document as FreeSWITCH posts it (encode-values on: values URL-encoded). */
 function cdrDocument(over: Record<string, string> = {}, uuid: string = randomUUID()) {
@@ -87,7 +90,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
   };
 
   const eventsOfCall = async (mark: string, callUuid: string): Promise<OutboxRow[]> =>
-    (await outboxSince(t, mark)).filter((r) => r.payload.call_uuid === callUuid);
+    (await outboxSince(t, mark, OWN)).filter((r) => r.payload.call_uuid === callUuid);
 
   describe('live calls from the event socket', () => {
     it('subscribes to the channel events and reports pbx up in readiness', async () => {
@@ -374,7 +377,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
         .send(cdrDocument({ hangup_cause: 'USER_BUSY' }, doc.variables.uuid))
         .expect(200);
       expect(again.body.data.hangup_cause).toBe('NORMAL_CLEARING');
-      expect(await outboxSince(t, mark)).toEqual([]);
+      expect(await outboxSince(t, mark, OWN)).toEqual([]);
     });
 
     it('concurrent posts of the same CDR store and publish it once', async () => {
@@ -426,7 +429,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
         .set('Content-Type', 'application/json')
         .send('{"variables": ')
         .expect(400, { message: 'Malformed request body' });
-      expect(await outboxSince(t, mark)).toEqual([]);
+      expect(await outboxSince(t, mark, OWN)).toEqual([]);
     });
 
     it('lists CDRs in a window of at most 30 days, paged, and gets one by uuid', async () => {
@@ -508,7 +511,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
         .send(cdrDocument())
         .expect(403, { message: 'This action is unauthorized.' });
       await t.http().get('/api/pbx/cdr').set('Authorization', telesales).expect(403);
-      expect(await outboxSince(t, mark)).toEqual([]);
+      expect(await outboxSince(t, mark, OWN)).toEqual([]);
     });
   });
 });

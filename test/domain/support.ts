@@ -1,5 +1,5 @@
 import { SYSTEM_ACTOR } from '../../src/common/actor';
-import type { EventName } from '../../src/events/catalogue';
+import { EVENT_NAMES, EVENT_TYPES, EventModule, EventName } from '../../src/events/catalogue';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
 import type { Scope } from '../../src/modules/auth/auth.decorators';
 import type { TestApp } from '../support/app';
@@ -38,9 +38,12 @@ export async function outboxSince(
   );
 }
 
-export async function outboxCount(t: TestApp): Promise<number> {
-  const rows: { n: number }[] = await t.db.query(`SELECT count(*)::int AS n FROM outbox_events`);
-  return rows[0].n;
+/**
+ * The event names of one module: test files read only their own module's events, so they stay
+ * correct even when jest runs several files at once against the same database.
+ */
+export function moduleEvents(module: EventModule): EventName[] {
+  return EVENT_NAMES.filter((name) => EVENT_TYPES[name].module === module);
 }
 
 // ---------------------------------------------------------------------------------------------
