@@ -25,6 +25,22 @@ import { UsersService } from './users.service';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The `<id>|<secret>` of a machine token, from `Authorization: Bearer <id>|<secret>` or, for
+ * clients that can only send HTTP Basic (FreeSWITCH's mod_json_cdr `cred` setting), from
+ * `Authorization: Basic base64(<id>:<secret>)`.
+ */
+export function machineCredential(header: string | undefined): string | null {
+  if (!header) return null;
+  if (header.startsWith('Bearer ')) return header.slice(7).trim() || null;
+  if (header.startsWith('Basic ')) {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const sep = decoded.indexOf(':');
+    return sep > 0 ? `${decoded.slice(0, sep)}|${decoded.slice(sep + 1)}` : null;
+  }
+  return null;
+}
+
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -66,8 +82,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async machineToken(req: AppRequest, res: Response, scope: Scope): Promise<void> {
-    const header = req.headers.authorization;
-    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    const bearer = machineCredential(req.headers.authorization);
     if (!bearer) throw new UnauthorizedException();
     const token = await this.tokens.authenticate(bearer, clientIp(req));
     if (!token) throw new UnauthorizedException();
