@@ -13,7 +13,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageMeta } from '../../../openapi';
-import { IsSmallJsonObject } from './json-object';
+import { IsSmallJsonObject } from '../../../common/json-object';
 
 export const MAX_IMPORT = 5000;
 
