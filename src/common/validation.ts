@@ -39,6 +39,14 @@ class ApiValidationPipe extends ValidationPipe {
       throw err;
     }
   }
+
+  /**
+   * Path parameters reach their own pipe (UuidParam, IntParam) as the raw string: converting
+   * `id: number` here first would let `1e3` or `0x3e8` through IntParam as 1000.
+   */
+  protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
+    return metadata.type === 'param' ? value : super.transformPrimitive(value, metadata);
+  }
 }
 
 export function createValidationPipe(): ValidationPipe {

@@ -120,6 +120,15 @@ describe('machine API tokens', () => {
     await probe(token).expect(200);
   });
 
+  it('parses integer ids strictly: only digits name a resource', async () => {
+    const { token } = await createToken();
+    const ok = await probe(token, '/api/test-probe/numbered/1000').expect(200);
+    expect(ok.body.data).toEqual({ id: 1000, type: 'number' });
+    for (const alias of ['1e3', '0x3e8', '1000.0', '-1', '0', '+1000', '%201000', 'NaN']) {
+      await probe(token, `/api/test-probe/numbered/${alias}`).expect(404);
+    }
+  });
+
   it('does not accept a console session on machine routes', async () => {
     await admin.get('/api/test-probe/pbx').expect(401, { message: 'Unauthenticated.' });
   });

@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-valid
 import { Actor, CurrentActor } from '../../src/common/actor';
 import { PageQuery } from '../../src/common/query-dto';
 import { NotFound } from '../../src/common/errors';
-import { UuidParam } from '../../src/common/uuid.pipe';
+import { IntParam, UuidParam } from '../../src/common/uuid.pipe';
 import { ApiToken } from '../../src/modules/auth/auth.decorators';
 
 export class ProbeItemDto {
@@ -49,6 +49,13 @@ export class ProbeController {
   @Post('items')
   create(@Body() dto: ProbeItemDto) {
     return { data: { name: dto.name, count: dto.count, kind: dto.kind ?? null } };
+  }
+
+  @ApiToken('pbx_api_access')
+  @Get('numbered/:id')
+  numbered(@Param('id', IntParam) id: number) {
+    if (id !== 1000) throw new NotFound(); // the one numbered resource there is
+    return { data: { id, type: typeof id } };
   }
 
   @ApiToken('pbx_api_access')

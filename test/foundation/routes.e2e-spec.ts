@@ -271,7 +271,9 @@ describe('every route', () => {
 
       // Ids: not a UUID, a random UUID, and a real id of another kind of resource.
       const foreign = r.path.includes('/users') ? allScopesId : admin.userId;
-      const ids = r.params.length ? ['not-an-id', foreign, '%E0%A4%A', '-1', '0', '1e3'] : [];
+      const ids = r.params.length
+        ? ['not-an-id', foreign, '%E0%A4%A', '-1', '0', '1e3', '0x10', '1.0']
+        : [];
       for (const id of ids) {
         const res = await send(fillPath(r.path, id)).send(UNSAFE.has(r.method) ? {} : undefined);
         const expected = !UNSAFE.has(r.method) || !r.bodyDto ? [404] : [404, 422];
