@@ -1,0 +1,109 @@
+/**
+ * The load driver, in its own process: publishes events the way a domain module does — through the
+ * real EventBus, inside a transaction — from a small script context (a TypeORM DataSource and the
+ * bus, no Nest, no HTTP), so the driver costs little and is never the bottleneck.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { DataSource } from 'typeorm';
+import { EVENT_TYPES, EventName } from '../src/events/catalogue';
+import { EventBus, PublishedEvent } from '../src/events/event-bus';
+import { serve, emit } from './lib/ipc';
+
+let db: DataSource | null = null;
+const bus = new EventBus();
+
+function source(): DataSource {
+  if (!db) throw new Error('driver not initialised');
+  return db;
+}
+
+/** The catalogue's sample with fresh ids, so every event is a distinct one. */
+function makeEvent(name: EventName, n: number): PublishedEvent {
+  const data: Record<string, unknown> = { ...EVENT_TYPES[name].sample };
+  if ('call_uuid' in data) data.call_uuid = randomUUID();
+  if ('uuid' in data) data.uuid = randomUUID();
+  if ('id' in data) data.id = n;
+  return { name, data } as unknown as PublishedEvent;
+}
+
+async function publishBatch(name: EventName, from: number, count: number): Promise<void> {
+  const events = Array.from({ length: count }, (_, k) => makeEvent(name, from + k));
+  await source().transaction((tx) => bus.publishMany(tx, events));
+}
+
+export interface BulkArgs {
+  event: EventName;
+  count: number;
+  /** Events per transaction (publishMany), as a bulk import would. */
+  batch: number;
+  /** Transactions in flight. */
+  concurrency: number;
+}
+
+/** Publishes `count` events as fast as the database takes them. */
+async function publishBulk(a: BulkArgs): Promise<{ seconds: number }> {
+  const t0 = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (next < a.count) {
+      const from = next;
+      const n = Math.min(a.batch, a.count - from);
+      next += n;
+      await publishBatch(a.event, from, n);
+    }
+  };
+  await Promise.all(Array.from({ length: a.concurrency }, lane));
+  return { seconds: (performance.now() - t0) / 1000 };
+}
+
+export interface PacedArgs {
+  event: EventName;
+  rate: number;
+  seconds: number;
+}
+
+/** One event per transaction at a steady rate (each publish is its own domain transaction). */
+async function publishPaced(a: PacedArgs): Promise<{ published: number; maxLagMs: number }> {
+  const total = Math.round(a.rate * a.seconds);
+  const interval = 1000 / a.rate;
+  const t0 = performance.now();
+  let published = 0;
+  let maxLagMs = 0;
+  const inflight = new Set<Promise<void>>();
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    maxLagMs = Math.max(maxLagMs, performance.now() - due);
+    const p: Promise<void> = publishBatch(a.event, i, 1).then(() => {
+      published++;
+      inflight.delete(p);
+    });
+    inflight.add(p);
+  }
+  await Promise.all(inflight);
+  return { published, maxLagMs: Math.round(maxLagMs) };
+}
+
+serve({
+  async init(args: { databaseUrl: string }): Promise<void> {
+    db = new DataSource({
+      type: 'postgres',
+      url: args.databaseUrl,
+      entities: [],
+      extra: { max: 8, application_name: 'zorio-bench-driver' },
+    });
+    await db.initialize();
+  },
+  publishBulk: (args: BulkArgs) => publishBulk(args),
+  publishPaced: (args: PacedArgs) => publishPaced(args),
+  async publishOne(args: { event: EventName }): Promise<void> {
+    await publishBatch(args.event, 0, 1);
+  },
+  async close(): Promise<void> {
+    await db?.destroy();
+    db = null;
+  },
+});
+emit('ready');

@@ -1,0 +1,160 @@
+/**
+ * The bench's HTTPS receiver, in its own process: listens on several loopback ports (one origin per
+ * simulated customer), answers `/<tag>/ok/<n>` with 200 and `/<tag>/fail/<n>` with 500, checks the
+ * X-Zorio-Signature of every request whose path has a registered secret, and measures latency from
+ * the envelope's `timestamp` (set by EventBus.publish) to the arrival of the request.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { serve, emit } from './lib/ipc';
+import { LatencySummary, Samples } from './lib/stats';
+
+interface TagStats {
+  count: number;
+  byMode: Map<string, { count: number; latency: Samples }>;
+  ids: Set<string>;
+  duplicates: number;
+  badSignatures: number;
+  unsigned: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface TagReport {
+  count: number;
+  distinct: number;
+  duplicates: number;
+  badSignatures: number;
+  unsigned: number;
+  firstAt: number;
+  lastAt: number;
+  modes: Record<string, { count: number; latency: LatencySummary }>;
+}
+
+const servers: Server[] = [];
+const secrets = new Map<string, Buffer>();
+const tags = new Map<string, TagStats>();
+const OK = Buffer.from('ok');
+const FAIL = Buffer.from('receiver says no');
+const TIMESTAMP = /"timestamp":"([^"]+)"/;
+
+function statsOf(tag: string): TagStats {
+  let s = tags.get(tag);
+  if (!s) {
+    s = {
+      count: 0,
+      byMode: new Map(),
+      ids: new Set(),
+      duplicates: 0,
+      badSignatures: 0,
+      unsigned: 0,
+      firstAt: 0,
+      lastAt: 0,
+    };
+    tags.set(tag, s);
+  }
+  return s;
+}
+
+function record(
+  path: string,
+  headers: IncomingMessage['headers'],
+  body: Buffer,
+  arrivedAt: number,
+) {
+  const parts = path.split('/');
+  const tag = parts[1] ?? '';
+  const mode = parts[2] ?? '';
+  const s = statsOf(tag);
+  s.count++;
+  if (!s.firstAt) s.firstAt = arrivedAt;
+  s.lastAt = arrivedAt;
+  const id = headers['x-zorio-delivery'];
+  if (typeof id === 'string') {
+    if (s.ids.has(id)) s.duplicates++;
+    else s.ids.add(id);
+  }
+  const secret = secrets.get(path);
+  const sig = headers['x-zorio-signature'];
+  if (!secret) s.unsigned++;
+  else {
+    const want = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+    const got = Buffer.from(typeof sig === 'string' ? sig : '');
+    if (got.length !== want.length || !timingSafeEqual(got, want)) s.badSignatures++;
+  }
+  let m = s.byMode.get(mode);
+  if (!m) {
+    m = { count: 0, latency: new Samples() };
+    s.byMode.set(mode, m);
+  }
+  m.count++;
+  const ts = TIMESTAMP.exec(body.toString('latin1', 0, Math.min(body.length, 160)));
+  if (ts) m.latency.push(arrivedAt - Date.parse(ts[1]));
+}
+
+function onRequest(req: IncomingMessage, res: ServerResponse): void {
+  const arrivedAt = performance.timeOrigin + performance.now();
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const path = req.url ?? '/';
+    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    record(path, req.headers, body, arrivedAt);
+    const fail = path.includes('/fail/');
+    res.writeHead(fail ? 500 : 200, {
+      'content-type': 'text/plain',
+      'content-length': String(fail ? FAIL.length : OK.length),
+    });
+    res.end(fail ? FAIL : OK);
+  });
+}
+
+serve({
+  async start(args: { ports: number; certPem: string; keyPem: string }): Promise<number[]> {
+    const ports: number[] = [];
+    for (let i = 0; i < args.ports; i++) {
+      const server = createServer({ cert: args.certPem, key: args.keyPem }, onRequest);
+      server.keepAliveTimeout = 120_000;
+      server.headersTimeout = 125_000;
+      server.on('tlsClientError', () => undefined);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      servers.push(server);
+      ports.push((server.address() as AddressInfo).port);
+    }
+    return ports;
+  },
+  secrets(args: Record<string, string>): number {
+    for (const [path, secret] of Object.entries(args))
+      secrets.set(path, Buffer.from(secret, 'utf8'));
+    return secrets.size;
+  },
+  count(args: { tag: string }): number {
+    return tags.get(args.tag)?.count ?? 0;
+  },
+  report(args: { tag: string }): TagReport {
+    const s = statsOf(args.tag);
+    const modes: TagReport['modes'] = {};
+    for (const [mode, m] of s.byMode)
+      modes[mode] = { count: m.count, latency: m.latency.summary() };
+    return {
+      count: s.count,
+      distinct: s.ids.size,
+      duplicates: s.duplicates,
+      badSignatures: s.badSignatures,
+      unsigned: s.unsigned,
+      firstAt: s.firstAt,
+      lastAt: s.lastAt,
+      modes,
+    };
+  },
+  reset(args: { tag: string }): void {
+    tags.delete(args.tag);
+  },
+  rss(): number {
+    return process.memoryUsage().rss / 1048576;
+  },
+});
+emit('ready');
