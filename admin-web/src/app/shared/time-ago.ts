@@ -26,6 +26,10 @@ export class TimeAgo {
   readonly value = input<string | null | undefined>(null);
   readonly emptyText = input('—');
   private readonly clock = inject(Clock);
-  protected readonly relative = computed(() => relativeTime(this.value(), this.clock.now()));
+  // The clock ticks every 30 s; a value that arrived since the last tick would read "in a few
+  // seconds" against it, so compare with the real time too (recomputed on each tick or value).
+  protected readonly relative = computed(() =>
+    relativeTime(this.value(), Math.max(this.clock.now(), Date.now())),
+  );
   protected readonly absolute = computed(() => absoluteTime(this.value()));
 }

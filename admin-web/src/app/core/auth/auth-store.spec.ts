@@ -21,9 +21,14 @@ describe('AuthStore', () => {
     TestBed.configureTestingModule({ providers: testProviders() });
     store = TestBed.inject(AuthStore);
     http = TestBed.inject(HttpTestingController);
+    // What the backend sets at login, next to the httpOnly session cookie.
+    document.cookie = 'XSRF-TOKEN=tok123; path=/';
   });
 
-  afterEach(() => http.verify());
+  afterEach(() => {
+    document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+    http.verify();
+  });
 
   it('loads the session user once, however many callers ask', async () => {
     const a = store.ensureLoaded();
@@ -44,6 +49,15 @@ describe('AuthStore', () => {
       .flush({ message: 'Unauthenticated.' }, { status: 401, statusText: 'Unauthorized' });
     expect(await p).toBeNull();
     expect(store.signedIn()).toBe(false);
+  });
+
+  it('does not ask the server without an XSRF-TOKEN cookie (never signed in, or signed out)', async () => {
+    document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+    expect(await store.ensureLoaded()).toBeNull();
+    http.expectNone('/api/admin/auth/me');
+    expect(store.signedIn()).toBe(false);
+    expect(await store.ensureLoaded()).toBeNull();
+    http.expectNone('/api/admin/auth/me');
   });
 
   it('sends auditors to the audit log', () => {

@@ -1,13 +1,17 @@
-import { HttpErrorResponse } from '@angular/common/http';
+import { HttpErrorResponse, HttpXsrfTokenExtractor } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { Observable, catchError, firstValueFrom, map, of, tap } from 'rxjs';
 import { AuthApi } from '../api/auth-api';
 import { Role, User } from '../api/api.types';
 
-/** The signed-in user, as signals. `ensureLoaded()` asks the server once per page load. */
+/**
+ * The signed-in user, as signals. `ensureLoaded()` asks the server once per page load, and only
+ * when there may be a session at all.
+ */
 @Injectable({ providedIn: 'root' })
 export class AuthStore {
   private readonly api = inject(AuthApi);
+  private readonly xsrf = inject(HttpXsrfTokenExtractor);
   private readonly _user = signal<User | null>(null);
   private loaded = false;
   private pending: Promise<User | null> | null = null;
@@ -20,6 +24,13 @@ export class AuthStore {
   /** Resolves to the current user, or null when there is no session. Never rejects. */
   ensureLoaded(): Promise<User | null> {
     if (this.loaded) return Promise.resolve(this._user());
+    // The backend sets the readable XSRF-TOKEN cookie together with the httpOnly session cookie
+    // at login and clears both at logout. Without it there is no session to ask about, and
+    // asking would only log a 401 in the browser's console: go straight to signed out.
+    if (!this.xsrf.getToken()) {
+      this.set(null);
+      return Promise.resolve(null);
+    }
     this.pending ??= firstValueFrom(
       this.api.me().pipe(
         catchError((err: unknown) => {

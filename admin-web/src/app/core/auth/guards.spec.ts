@@ -33,9 +33,13 @@ describe('route guards', () => {
     });
     router = TestBed.inject(Router);
     http = TestBed.inject(HttpTestingController);
+    document.cookie = 'XSRF-TOKEN=tok123; path=/';
   });
 
-  afterEach(() => http.verify());
+  afterEach(() => {
+    document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+    http.verify();
+  });
 
   async function go(url: string, me: User | null): Promise<string> {
     const nav = router.navigateByUrl(url);
@@ -50,6 +54,14 @@ describe('route guards', () => {
 
   it('sends a signed-out user to the login page with the return URL', async () => {
     expect(await go('/webhooks', null)).toBe('/login?returnUrl=%2Fwebhooks');
+  });
+
+  it('sends a browser without a session cookie to the login page without asking the server', async () => {
+    document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+    await router.navigateByUrl('/webhooks');
+    await settle();
+    http.expectNone('/api/admin/auth/me');
+    expect(router.url).toBe('/login?returnUrl=%2Fwebhooks');
   });
 
   it('lets an admin in', async () => {

@@ -195,6 +195,22 @@ describe('delivery pages', () => {
       }
     });
 
+    it.each([
+      ['retrying', false],
+      ['cancelled', false],
+      ['dead_letter', true],
+      ['succeeded', true],
+    ] as const)(
+      'offers replay of a %s delivery: %s (as the API allows)',
+      async (status, enabled) => {
+        await harness.navigateByUrl('/deliveries/d1');
+        http.expectOne('/api/admin/deliveries/d1').flush({ data: { ...detail, status } });
+        await tick();
+        expect(q('delivery-detail').getAttribute('data-status')).toBe(status);
+        expect(q<HTMLButtonElement>('delivery-replay').disabled).toBe(!enabled);
+      },
+    );
+
     it('reports a 409 when an attempt is already pending', async () => {
       await harness.navigateByUrl('/deliveries/d1');
       http.expectOne('/api/admin/deliveries/d1').flush({ data: detail });
