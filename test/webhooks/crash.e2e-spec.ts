@@ -73,25 +73,31 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
     const events: string[] = [];
     for (let i = 0; i < 5; i++) events.push(await publish(t, 'telesales.lead.created'));
     // Block the relay inside its transaction: it has claimed the events and waits on webhooks.
+    // The lock is released whatever happens (and cannot outlive a minute), so a failure here
+    // never blocks the files that run after this one.
     const blocker = new Client({ connectionString: t.config.DATABASE_URL });
     await blocker.connect();
-    await blocker.query('BEGIN');
-    await blocker.query('LOCK TABLE webhooks IN ACCESS EXCLUSIVE MODE');
-    const first = await worker();
-    await waitFor(
-      async () => {
-        const waiting: unknown[] = (
-          await blocker.query(
-            `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM webhooks%'`,
-          )
-        ).rows;
-        return waiting.length > 0;
-      },
-      { what: 'the relay to wait inside its fan-out transaction' },
-    );
-    await first.kill('SIGKILL');
-    await blocker.query('ROLLBACK');
-    await blocker.end();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`SET LOCAL idle_in_transaction_session_timeout = '60s'`);
+      await blocker.query('LOCK TABLE webhooks IN ACCESS EXCLUSIVE MODE');
+      const first = await worker();
+      await waitFor(
+        async () => {
+          const waiting: unknown[] = (
+            await blocker.query(
+              `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM webhooks%'`,
+            )
+          ).rows;
+          return waiting.length > 0;
+        },
+        { what: 'the relay to wait inside its fan-out transaction' },
+      );
+      await first.kill('SIGKILL');
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+    }
     for (const e of events) expect(await deliveriesOfEvent(t, e)).toHaveLength(0);
 
     const second = await worker();

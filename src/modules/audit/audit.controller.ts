@@ -50,8 +50,14 @@ export class AuditController {
     res.setHeader('Content-Disposition', `attachment; filename="audit-log-${stamp}.csv"`);
     const csv = stringify({ header: true, columns: CSV_COLUMNS });
     csv.pipe(res);
+    let gone = false;
+    res.once('close', () => {
+      gone = true;
+      csv.emit('drain');
+    });
     try {
       for await (const e of this.audit.stream(q)) {
+        if (gone) break;
         const row = presentAuditEntry(e);
         row.changes = e.changes ? JSON.stringify(e.changes) : '';
         if (!csv.write(row)) await new Promise((r) => csv.once('drain', r));

@@ -143,7 +143,8 @@ export class DeliveriesService implements OnModuleInit {
         {
           last_delivery_at: r.last_at?.toISOString() ?? null,
           last_delivery_status: r.last_status,
-          success_rate_24h: r.finished > 0 ? Math.round((r.succeeded / r.finished) * 1000) / 1000 : null,
+          success_rate_24h:
+            r.finished > 0 ? Math.round((r.succeeded / r.finished) * 1000) / 1000 : null,
         },
       ]),
     );
@@ -282,12 +283,7 @@ export class DeliveriesService implements OnModuleInit {
       throw fieldError('event', 'event must be one of the events this webhook subscribes to');
     }
     const id = randomUUID();
-    const body = envelopeBody(
-      name,
-      new Date(),
-      this.config.TENANT_ID,
-      EVENT_TYPES[name].sample,
-    );
+    const body = envelopeBody(name, new Date(), this.config.TENANT_ID, EVENT_TYPES[name].sample);
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO deliveries (id, event_id, webhook_id, webhook_name, url, event, body, is_test,

@@ -4,7 +4,7 @@ import type { UserRole } from '../auth.decorators';
 const ROLES: UserRole[] = ['admin', 'auditor'];
 
 export class CreateUserDto {
-  @IsEmail({}, { message: 'email must be an email address' })
+  @IsEmail({ require_tld: false }, { message: 'email must be an email address' })
   @MaxLength(254)
   email!: string;
 
