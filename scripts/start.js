@@ -56,13 +56,5 @@ const sourcesChanged = Math.max(
   newestMtime(path.join(root, 'migrations')),
 );
 if (mtime(mainJs) < sourcesChanged) run('npx nest build');
-const web = path.join(root, 'admin-web');
-const webIndex = path.join(web, 'dist', 'admin-web', 'browser', 'index.html');
-if (
-  fs.existsSync(path.join(web, 'package.json')) &&
-  mtime(webIndex) < newestMtime(path.join(web, 'src'))
-) {
-  if (!fs.existsSync(path.join(web, 'node_modules'))) run('npm ci --no-audit --no-fund', web);
-  run('npm run build', web);
-}
+require('./ensure-console.js');
 require(mainJs);
