@@ -11,7 +11,7 @@ import { AuditService } from '../audit/audit.service';
 import { Public, Roles } from './auth.decorators';
 import { presentUser } from './entities/user.entity';
 import { LoginGuard } from './login.guard';
-import { SESSION_COOKIE, SESSION_TTL_SECONDS, XSRF_COOKIE } from './session';
+import { SESSION_COOKIE, XSRF_COOKIE, setXsrfCookie } from './session';
 import { UsersService } from './users.service';
 
 @ApiExcludeController()
@@ -43,13 +43,7 @@ export class AuthController {
     await new Promise<void>((resolve, reject) =>
       req.session.save((e) => (e ? reject(e as Error) : resolve())),
     );
-    res.cookie(XSRF_COOKIE, csrf, {
-      httpOnly: false,
-      sameSite: 'strict',
-      secure: this.config.cookieSecure,
-      path: '/',
-      maxAge: SESSION_TTL_SECONDS * 1000,
-    });
+    setXsrfCookie(res, csrf, this.config.cookieSecure);
     req.auth = { user: authenticated };
     const actor = {
       type: 'user' as const,

@@ -10,6 +10,7 @@ import type { Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { AppRequest, clientIp } from '../../common/actor';
 import { TooManyRequests } from '../../common/errors';
+import { AppConfig } from '../../config/app-config';
 import { ApiTokensService } from './api-tokens.service';
 import {
   API_TOKEN_KEY,
@@ -19,7 +20,7 @@ import {
   Scope,
   UserRole,
 } from './auth.decorators';
-import { XSRF_HEADER } from './session';
+import { XSRF_HEADER, setXsrfCookie } from './session';
 import { ThrottleService } from './throttle.service';
 import { UsersService } from './users.service';
 
@@ -59,6 +60,7 @@ export class AuthGuard implements CanActivate {
     private readonly users: UsersService,
     private readonly tokens: ApiTokensService,
     private readonly throttle: ThrottleService,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -78,6 +80,9 @@ export class AuthGuard implements CanActivate {
       'admin',
     ];
     await this.consoleSession(req, roles);
+    const csrf = req.session.csrf;
+    if (csrf)
+      setXsrfCookie(ctx.switchToHttp().getResponse<Response>(), csrf, this.config.cookieSecure);
     return true;
   }
 

@@ -1,5 +1,5 @@
 import { RedisStore } from 'connect-redis';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import session from 'express-session';
 import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
@@ -36,5 +36,19 @@ export function sessionMiddleware(config: AppConfig, redis: Redis): RequestHandl
       path: '/',
       maxAge: SESSION_TTL_SECONDS * 1000,
     },
+  });
+}
+
+/**
+ * The readable XSRF-TOKEN cookie (Angular sends it back as X-XSRF-TOKEN). Set at login and renewed
+ * with every authenticated console response, so it lives exactly as long as the rolling session.
+ */
+export function setXsrfCookie(res: Response, token: string, secure: boolean): void {
+  res.cookie(XSRF_COOKIE, token, {
+    httpOnly: false,
+    sameSite: 'strict',
+    secure,
+    path: '/',
+    maxAge: SESSION_TTL_SECONDS * 1000,
   });
 }
