@@ -14,8 +14,6 @@ export interface DemoOptions {
   stateFile: string | null;
   /** pino level of the platform's own logs (to stderr); default `warn`. */
   logLevel: string;
-  /** Build the Admin Console when it is missing or stale (default true). */
-  buildConsole: boolean;
   /** Print one line per delivery (default true). */
   printEvents: boolean;
 }
@@ -29,7 +27,6 @@ export const USAGE = `Usage: npm run demo -- [options]
   --redis-prefix <prefix>  Redis key prefix of the demo (default zorio-demo)
   --state-file <path>      the demo's admin password and keys (default .demo-admin)
   --log-level <level>      the platform's log level, logs go to stderr (default warn)
-  --no-console-build       do not build the Admin Console when it is missing or stale
   --quiet                  do not print a line per delivery (the summary still is)
   --help                   this text
 `;
@@ -55,7 +52,6 @@ export function parseArgs(argv: readonly string[]): DemoOptions | 'help' {
     receiverPort: 3443,
     stateFile: null,
     logLevel: 'warn',
-    buildConsole: true,
     printEvents: true,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -116,9 +112,6 @@ export function parseArgs(argv: readonly string[]): DemoOptions | 'help' {
         options.logLevel = v;
         break;
       }
-      case '--no-console-build':
-        options.buildConsole = false;
-        break;
       case '--quiet':
         options.printEvents = false;
         break;

@@ -30,7 +30,6 @@ import { FakeFreeswitch } from '../src/modules/pbx/simulator/fake-freeswitch';
 import { ApiClient, sleep } from './api-client';
 import { DemoOptions, parseArgs, USAGE, UsageError } from './args';
 import { simulateAutocall } from './autocall-sim';
-import { ensureConsoleBuilt } from './console-build';
 import { deliveryLine } from './describe';
 import { simulatePbx } from './pbx-sim';
 import { generateDemoPki } from './pki';
@@ -143,7 +142,6 @@ async function main(options: DemoOptions): Promise<number> {
       );
     }
   }
-  if (options.buildConsole) ensureConsoleBuilt(ROOT, say);
 
   const pki = generateDemoPki();
   const tmp = mkdtempSync(join(tmpdir(), 'zorio-demo-'));
