@@ -2,8 +2,14 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { EVENT_TYPES, EventName, EventPayloads } from '../../src/events/catalogue';
 import { EventBus } from '../../src/events/event-bus';
 import { verifyZorioSignature } from '../../src/modules/deliveries/sending/signing';
-import type { TestApp, Session } from './app';
-import type { ReceivedRequest } from './https-receiver';
+import { login, startApp, type Session, type TestApp } from './app';
+import {
+  startReceiver,
+  type ReceivedRequest,
+  type Receiver,
+  type ReceiverOptions,
+} from './https-receiver';
+import { getTestPki } from './tls/test-ca';
 import { waitFor } from './wait';
 
 export async function createWebhook(
@@ -81,4 +87,42 @@ export function verifiesWith(req: ReceivedRequest, secret: string): boolean {
     standard = false;
   }
   return zorio && standard;
+}
+
+/**
+ * A webhook test file's setup: the app (with the test CA trusted), an admin session, and
+ * receivers and webhooks that are closed and deleted after the file.
+ */
+export class WebhookFixture {
+  t!: TestApp;
+  admin!: Session;
+  readonly receivers: Receiver[] = [];
+  readonly webhookIds: string[] = [];
+  /** Every secret the file has been shown (leak checks search for them). */
+  readonly secrets: string[] = [];
+
+  constructor(private readonly env: Record<string, string>) {
+    beforeAll(async () => {
+      this.t = await startApp({ WEBHOOK_CA_FILE: getTestPki().caFile, ...this.env });
+      this.admin = await login(this.t);
+    });
+    afterAll(async () => {
+      for (const id of this.webhookIds) await this.admin.del(`/api/admin/webhooks/${id}`);
+      await this.t.close();
+      for (const r of this.receivers) await r.close();
+    });
+  }
+
+  async receiver(opts?: ReceiverOptions): Promise<Receiver> {
+    const r = await startReceiver(opts);
+    this.receivers.push(r);
+    return r;
+  }
+
+  async hook(url: string, events: EventName[], displayName?: string) {
+    const w = await createWebhook(this.admin, url, events, displayName);
+    this.webhookIds.push(w.id);
+    this.secrets.push(w.secret);
+    return w;
+  }
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { EVENT_TYPES } from '../../src/events/catalogue';
-import { startApp, login, TestApp, Session } from '../support/app';
-import { startReceiver, Receiver } from '../support/https-receiver';
-import { getTestPki } from '../support/tls/test-ca';
+import { EVENT_TYPES, type EventName } from '../../src/events/catalogue';
+import type { Session, TestApp } from '../support/app';
+import type { ReceiverOptions } from '../support/https-receiver';
 import { waitFor } from '../support/wait';
 import {
-  createWebhook,
+  WebhookFixture,
   deliveriesOfEvent,
   publish,
   verifiesWith,
@@ -14,35 +13,17 @@ import {
 } from '../support/webhooks';
 
 describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS delivery', () => {
+  const f = new WebhookFixture({
+    WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3',
+    WEBHOOK_TIMEOUT_MS: '1500',
+  });
+  const receiver = (opts?: ReceiverOptions) => f.receiver(opts);
+  const hook = (_admin: Session, url: string, events: EventName[], name?: string) =>
+    f.hook(url, events, name);
   let t: TestApp;
   let admin: Session;
-  const receivers: Receiver[] = [];
-  const webhookIds: string[] = [];
-
-  const receiver = async (opts?: Parameters<typeof startReceiver>[0]) => {
-    const r = await startReceiver(opts);
-    receivers.push(r);
-    return r;
-  };
-  const hook = async (...args: Parameters<typeof createWebhook>) => {
-    const w = await createWebhook(...args);
-    webhookIds.push(w.id);
-    return w;
-  };
-
-  beforeAll(async () => {
-    t = await startApp({
-      WEBHOOK_CA_FILE: getTestPki().caFile,
-      WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3',
-      WEBHOOK_TIMEOUT_MS: '1500',
-    });
-    admin = await login(t);
-  });
-
-  afterAll(async () => {
-    for (const id of webhookIds) await admin.del(`/api/admin/webhooks/${id}`);
-    await t.close();
-    for (const r of receivers) await r.close();
+  beforeAll(() => {
+    ({ t, admin } = f);
   });
 
   it('delivers a published event once to every active subscribed webhook and to no other', async () => {

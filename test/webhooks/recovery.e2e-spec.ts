@@ -1,11 +1,11 @@
+import type { EventName } from '../../src/events/catalogue';
 import { randomUUID } from 'node:crypto';
 import { DeliveryMaintenance } from '../../src/modules/deliveries/delivery-maintenance';
-import { login, Session, startApp, TestApp } from '../support/app';
-import { Receiver, startReceiver } from '../support/https-receiver';
-import { getTestPki } from '../support/tls/test-ca';
+import type { Session, TestApp } from '../support/app';
+import type { ReceiverOptions } from '../support/https-receiver';
 import { waitFor } from '../support/wait';
 import {
-  createWebhook,
+  WebhookFixture,
   deliveriesOfEvent,
   publish,
   verifiesWith,
@@ -13,38 +13,18 @@ import {
 } from '../support/webhooks';
 
 describe('webhook recovery: replay, bulk replay, suspension, retention, secrets', () => {
+  const f = new WebhookFixture({
+    WEBHOOK_RETRY_SCHEDULE: '0.1,0.1,0.1',
+    WEBHOOK_SUSPEND_AFTER: '2',
+    LOG_LEVEL: 'debug',
+  });
+  const receiver = (opts?: ReceiverOptions) => f.receiver(opts);
+  const hook = (_admin: Session, url: string, events: EventName[], name?: string) =>
+    f.hook(url, events, name);
   let t: TestApp;
   let admin: Session;
-  const receivers: Receiver[] = [];
-  const webhookIds: string[] = [];
-  const secrets: string[] = [];
-
-  const receiver = async (opts?: Parameters<typeof startReceiver>[0]) => {
-    const r = await startReceiver(opts);
-    receivers.push(r);
-    return r;
-  };
-  const hook = async (...args: Parameters<typeof createWebhook>) => {
-    const w = await createWebhook(...args);
-    webhookIds.push(w.id);
-    secrets.push(w.secret);
-    return w;
-  };
-
-  beforeAll(async () => {
-    t = await startApp({
-      WEBHOOK_CA_FILE: getTestPki().caFile,
-      WEBHOOK_RETRY_SCHEDULE: '0.1,0.1,0.1',
-      WEBHOOK_SUSPEND_AFTER: '2',
-      LOG_LEVEL: 'debug',
-    });
-    admin = await login(t);
-  });
-
-  afterAll(async () => {
-    for (const id of webhookIds) await admin.del(`/api/admin/webhooks/${id}`);
-    await t.close();
-    for (const r of receivers) await r.close();
+  beforeAll(() => {
+    ({ t, admin } = f);
   });
 
   it('replays a dead letter with the same id and body, a fresh signature, and audits it; 409 while pending', async () => {
@@ -374,7 +354,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     const r = await receiver();
     const w = await hook(admin, r.url, ['pbx.call.hangup']);
     const rotated = await admin.post(`/api/admin/webhooks/${w.id}/rotate-secret`).expect(200);
-    secrets.push(rotated.body.secret as string);
+    f.secrets.push(rotated.body.secret as string);
     await admin.post(`/api/admin/webhooks/${w.id}/test`).send({}).expect(200);
     const responses = [
       await admin.get('/api/admin/webhooks'),
@@ -393,7 +373,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     const auditDump: { d: string }[] = await t.db.query(
       `SELECT string_agg(row_to_json(a)::text, ' ') AS d FROM audit_log a`,
     );
-    for (const secret of secrets) {
+    for (const secret of f.secrets) {
       for (const res of responses) expect(res.text).not.toContain(secret);
       expect(t.logs.join('')).not.toContain(secret);
       expect(auditDump[0].d).not.toContain(secret);
