@@ -141,4 +141,18 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
     await expectExactlyOnce(events);
     await second.kill('SIGTERM');
   });
+
+  it('two workers at once share relay and sending, and send each delivery exactly once', async () => {
+    const [a, b] = await Promise.all([worker(), worker()]);
+    const events: string[] = [];
+    for (let i = 0; i < 60; i++) events.push(await publish(t, 'telesales.lead.created'));
+    await expectExactlyOnce(events);
+    const attempts: { n: number }[] = await t.db.query(
+      `SELECT count(*)::int AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+        WHERE d.event_id = ANY($1::bigint[])`,
+      [events],
+    );
+    expect(attempts[0].n).toBe(events.length * webhookIds.length);
+    await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
+  });
 });
