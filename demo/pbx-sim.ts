@@ -67,11 +67,9 @@ export function simulatePbx(opts: {
         // mod_json_cdr posts once the channel is destroyed, a moment after the hangup.
         await sleep(between(150, 600), opts.signal);
         if (opts.signal.aborted) return;
-        try {
-          await opts.api.post('/api/pbx/cdr', cdrDocument(call, options));
-        } catch (err) {
-          opts.onError(err instanceof Error ? err.message : String(err));
-        }
+        await opts.api.post('/api/pbx/cdr', cdrDocument(call, options));
+      } catch (err) {
+        opts.onError(err instanceof Error ? err.message : String(err));
       } finally {
         busy.delete(extension);
       }
