@@ -86,7 +86,10 @@ describe('npm run demo -- --duration 15', () => {
   };
 
   it('exits 0 by itself with a summary, and no errors on stderr', () => {
-    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+    // stderr carries the demo's own complaints (`demo: ...`, e.g. a refused API call) and the
+    // platform's log lines of level warn and above; only warnings are tolerated.
+    const problems = stderr.split('\n').filter((l) => l.trim() && !l.startsWith('platform WARN '));
+    expect({ exitCode, problems }).toEqual({ exitCode: 0, problems: [] });
     expect(summary().seconds).toBeGreaterThanOrEqual(15);
     expect(stdout).toMatch(/Summary of \d+ s of demo traffic/);
   });
