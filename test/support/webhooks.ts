@@ -48,10 +48,19 @@ export interface DeliveryRow {
   body: string;
 }
 
-export function deliveriesOfEvent(t: TestApp, eventId: string): Promise<DeliveryRow[]> {
+/**
+ * The deliveries of an event, to the given webhooks only (so files never see each other's, even
+ * when a failed file left a webhook behind).
+ */
+export function deliveriesOfEvent(
+  t: TestApp,
+  eventId: string,
+  webhookIds: readonly string[],
+): Promise<DeliveryRow[]> {
   return t.db.query(
-    `SELECT id, webhook_id, status, attempt_count, body FROM deliveries WHERE event_id = $1`,
-    [eventId],
+    `SELECT id, webhook_id, status, attempt_count, body FROM deliveries
+      WHERE event_id = $1 AND webhook_id = ANY($2::uuid[])`,
+    [eventId, webhookIds],
   );
 }
 

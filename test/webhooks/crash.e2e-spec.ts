@@ -52,7 +52,9 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
     const expected = eventIds.length * webhookIds.length;
     const rows = await waitFor(
       async () => {
-        const all = (await Promise.all(eventIds.map((e) => deliveriesOfEvent(t, e)))).flat();
+        const all = (
+          await Promise.all(eventIds.map((e) => deliveriesOfEvent(t, e, webhookIds)))
+        ).flat();
         return all.length === expected && all.every((d) => d.status === 'succeeded') ? all : null;
       },
       { timeoutMs: 45_000, what: `${expected} deliveries to succeed` },
@@ -98,7 +100,7 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
       await blocker.query('ROLLBACK').catch(() => undefined);
       await blocker.end();
     }
-    for (const e of events) expect(await deliveriesOfEvent(t, e)).toHaveLength(0);
+    for (const e of events) expect(await deliveriesOfEvent(t, e, webhookIds)).toHaveLength(0);
 
     const second = await worker();
     await expectExactlyOnce(events);
@@ -124,7 +126,9 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
     for (let i = 0; i < 4; i++) events.push(await publish(t, 'telesales.lead.created'));
     const rows = await waitFor(
       async () => {
-        const all = (await Promise.all(events.map((e) => deliveriesOfEvent(t, e)))).flat();
+        const all = (
+          await Promise.all(events.map((e) => deliveriesOfEvent(t, e, webhookIds)))
+        ).flat();
         const counts = await queue.getJobCounts('paused', 'waiting');
         return all.length === 8 && counts.paused + counts.waiting >= 8 ? all : null;
       },

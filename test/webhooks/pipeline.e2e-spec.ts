@@ -39,7 +39,7 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
     const [a] = await r1.waitFor(1, 10_000);
     const [b] = await r2.waitFor(1, 10_000);
     const rows = await waitFor(async () => {
-      const d = await deliveriesOfEvent(t, eventId);
+      const d = await deliveriesOfEvent(t, eventId, f.webhookIds);
       return d.length >= 2 && d.every((x) => x.status === 'succeeded') ? d : null;
     });
     expect(rows.map((d) => d.webhook_id).sort()).toEqual([w1.id, w2.id].sort());
@@ -109,7 +109,7 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
     const eventId = await publish(t, 'autocall.lead.dialed');
     const deliveries = await waitFor(
       async () => {
-        const d = await deliveriesOfEvent(t, eventId);
+        const d = await deliveriesOfEvent(t, eventId, f.webhookIds);
         return d.length === hooks.length + 1 && d.every((x) => x.status === 'dead_letter')
           ? d
           : null;
@@ -159,7 +159,7 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
     r.respondWith({ status: 200 });
     const got = await r.waitFor(2, 10_000);
     expect(got[1].arrivedAt - got[0].arrivedAt).toBeGreaterThanOrEqual(2000);
-    const [d] = await deliveriesOfEvent(t, eventId);
+    const [d] = await deliveriesOfEvent(t, eventId, f.webhookIds);
     await waitForDeliveryStatus(t, d.id, 'succeeded');
     expect(d.webhook_id).toBe(w.id);
   });
@@ -200,12 +200,12 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
       );
       return rows[0]?.published_at;
     });
-    expect(await deliveriesOfEvent(t, whilePaused)).toHaveLength(0);
+    expect(await deliveriesOfEvent(t, whilePaused, f.webhookIds)).toHaveLength(0);
 
     await admin.post(`/api/admin/webhooks/${w.id}/resume`).expect(200);
     const afterResume = await publish(t, 'autocall.campaign.started');
     const [got] = await r.waitFor(1, 10_000);
-    const [d] = await deliveriesOfEvent(t, afterResume);
+    const [d] = await deliveriesOfEvent(t, afterResume, f.webhookIds);
     expect(got.headers['x-zorio-delivery']).toBe(d.id);
     expect(r.received).toHaveLength(1);
 
@@ -219,7 +219,7 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
       );
       return rows[0]?.published_at;
     });
-    expect(await deliveriesOfEvent(t, afterDelete)).toHaveLength(0);
+    expect(await deliveriesOfEvent(t, afterDelete, f.webhookIds)).toHaveLength(0);
     expect(r.received).toHaveLength(1);
     // History stays, detached from the deleted webhook.
     const history = await admin.get(`/api/admin/deliveries/${d.id}`).expect(200);
@@ -277,12 +277,17 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
       success_rate_24h: null,
     });
     const failing = await publish(t, 'autocall.lead.transferred');
-    await waitFor(async () => (await deliveriesOfEvent(t, failing))[0]?.status === 'dead_letter', {
-      timeoutMs: 20_000,
-    });
+    await waitFor(
+      async () => (await deliveriesOfEvent(t, failing, f.webhookIds))[0]?.status === 'dead_letter',
+      {
+        timeoutMs: 20_000,
+      },
+    );
     r.respondWith({ status: 200 });
     const ok = await publish(t, 'autocall.lead.transferred');
-    await waitFor(async () => (await deliveriesOfEvent(t, ok))[0]?.status === 'succeeded');
+    await waitFor(
+      async () => (await deliveriesOfEvent(t, ok, f.webhookIds))[0]?.status === 'succeeded',
+    );
     const list = await admin.get('/api/admin/webhooks').expect(200);
     const mine = list.body.data.find((x: { id: string }) => x.id === w.id);
     expect(mine).toMatchObject({ last_delivery_status: 'succeeded', success_rate_24h: 0.5 });

@@ -32,7 +32,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     const w = await hook(admin, r.url, ['telesales.lead.created']);
     const eventId = await publish(t, 'telesales.lead.created');
     const [d] = await waitFor(async () => {
-      const rows = await deliveriesOfEvent(t, eventId);
+      const rows = await deliveriesOfEvent(t, eventId, f.webhookIds);
       return rows[0]?.status === 'dead_letter' ? rows : null;
     });
     expect(r.received).toHaveLength(4);
@@ -79,7 +79,9 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
       await publish(t, 'autocall.lead.answered'),
     ];
     const ids = await waitFor(async () => {
-      const rows = (await Promise.all(events.map((e) => deliveriesOfEvent(t, e)))).flat();
+      const rows = (
+        await Promise.all(events.map((e) => deliveriesOfEvent(t, e, f.webhookIds)))
+      ).flat();
       return rows.length === 2 && rows.every((x) => x.status === 'dead_letter')
         ? rows.map((x) => x.id)
         : null;
@@ -116,11 +118,15 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     const r = await receiver({ respond: { status: 500 } });
     const w = await hook(admin, r.url, ['autocall.campaign.paused']);
     const first = await publish(t, 'autocall.campaign.paused');
-    await waitFor(async () => (await deliveriesOfEvent(t, first))[0]?.status === 'dead_letter');
+    await waitFor(
+      async () => (await deliveriesOfEvent(t, first, f.webhookIds))[0]?.status === 'dead_letter',
+    );
     let state = await admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
     expect(state.body.data).toMatchObject({ status: 'active', consecutive_failures: 1 });
     const second = await publish(t, 'autocall.campaign.paused');
-    await waitFor(async () => (await deliveriesOfEvent(t, second))[0]?.status === 'dead_letter');
+    await waitFor(
+      async () => (await deliveriesOfEvent(t, second, f.webhookIds))[0]?.status === 'dead_letter',
+    );
     state = await admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
     expect(state.body.data).toMatchObject({ status: 'suspended', consecutive_failures: 2 });
     expect(state.body.data.suspended_at).toEqual(expect.any(String));
@@ -140,7 +146,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
       );
       return rows[0]?.published_at;
     });
-    expect(await deliveriesOfEvent(t, whileSuspended)).toHaveLength(0);
+    expect(await deliveriesOfEvent(t, whileSuspended, f.webhookIds)).toHaveLength(0);
 
     r.respondWith({ status: 200 });
     const resumed = await admin.post(`/api/admin/webhooks/${w.id}/resume`).expect(200);
@@ -150,17 +156,23 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
       suspended_at: null,
     });
     const after = await publish(t, 'autocall.campaign.paused');
-    await waitFor(async () => (await deliveriesOfEvent(t, after))[0]?.status === 'succeeded');
+    await waitFor(
+      async () => (await deliveriesOfEvent(t, after, f.webhookIds))[0]?.status === 'succeeded',
+    );
   });
 
   it('a success resets the run of dead letters', async () => {
     const r = await receiver({ respond: { status: 500 } });
     const w = await hook(admin, r.url, ['autocall.campaign.resumed']);
     const first = await publish(t, 'autocall.campaign.resumed');
-    await waitFor(async () => (await deliveriesOfEvent(t, first))[0]?.status === 'dead_letter');
+    await waitFor(
+      async () => (await deliveriesOfEvent(t, first, f.webhookIds))[0]?.status === 'dead_letter',
+    );
     r.respondWith({ status: 200 });
     const ok = await publish(t, 'autocall.campaign.resumed');
-    await waitFor(async () => (await deliveriesOfEvent(t, ok))[0]?.status === 'succeeded');
+    await waitFor(
+      async () => (await deliveriesOfEvent(t, ok, f.webhookIds))[0]?.status === 'succeeded',
+    );
     const state = await admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
     expect(state.body.data).toMatchObject({ status: 'active', consecutive_failures: 0 });
   });
@@ -170,12 +182,12 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     await hook(admin, r.url, ['pbx.call.answered']);
     const recent = await publish(t, 'pbx.call.answered');
     const [fresh] = await waitFor(async () => {
-      const rows = await deliveriesOfEvent(t, recent);
+      const rows = await deliveriesOfEvent(t, recent, f.webhookIds);
       return rows[0]?.status === 'succeeded' ? rows : null;
     });
     const old = await publish(t, 'pbx.call.answered');
     const [aged] = await waitFor(async () => {
-      const rows = await deliveriesOfEvent(t, old);
+      const rows = await deliveriesOfEvent(t, old, f.webhookIds);
       return rows[0]?.status === 'succeeded' ? rows : null;
     });
     await t.db.query(

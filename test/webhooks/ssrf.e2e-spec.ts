@@ -50,7 +50,7 @@ describe('SSRF guard at send time (private networks not allowed)', () => {
     webhookIds.push(w.id);
     const eventId = await publish(t, 'pbx.call.ringing');
     const [d] = await waitFor(async () => {
-      const rows = await deliveriesOfEvent(t, eventId);
+      const rows = await deliveriesOfEvent(t, eventId, webhookIds);
       return rows[0]?.status === 'dead_letter' ? rows : null;
     });
     expect(d.attempt_count).toBe(4);
