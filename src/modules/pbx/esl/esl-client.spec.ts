@@ -2,22 +2,11 @@ import { createHook } from 'node:async_hooks';
 import { Server, Socket, createServer } from 'node:net';
 import { FakeFreeswitch } from '../simulator/fake-freeswitch';
 import { CALL_EVENT_NAMES, CallFact, mapCallEvent } from './call-event-mapper';
+import { waitFor } from '../../../../test/support/wait';
 import { EslClient, EslClientOptions, EslLogger, backoffDelay } from './esl-client';
 import { EslEvent, EslParseError } from './esl-parser';
 
 const EVENTS = ['CHANNEL_CREATE', 'CHANNEL_PROGRESS', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP_COMPLETE'];
-
-async function waitFor(
-  condition: () => boolean,
-  { timeoutMs = 5000, what = 'condition' }: { timeoutMs?: number; what?: string } = {},
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 class MemoryLogger implements EslLogger {
   readonly lines: string[] = [];

@@ -1,18 +1,7 @@
 import { Socket, createConnection } from 'node:net';
 import { EslParser, EslParserOutput } from '../esl/esl-parser';
 import { FakeFreeswitch } from './fake-freeswitch';
-
-async function waitFor(
-  condition: () => boolean,
-  what = 'condition',
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import { waitFor } from '../../../../test/support/wait';
 
 /** A bare ESL connection: writes commands, collects parsed output, records the close. */
 class RawSession {
@@ -67,10 +56,10 @@ describe('FakeFreeswitch wire protocol', () => {
 
   it('asks for auth, refuses other commands and a wrong password, then disconnects', async () => {
     const s = open();
-    await waitFor(() => s.outputs.length === 1, 'auth/request');
+    await waitFor(() => s.outputs.length === 1, { what: 'auth/request' });
     s.send('api status');
     s.send('auth wrong');
-    await waitFor(() => s.closed, 'server closing the session');
+    await waitFor(() => s.closed, { what: 'server closing the session' });
     expect(s.replies()).toEqual([
       'auth/request ',
       'command/reply -ERR command not found',
@@ -83,12 +72,12 @@ describe('FakeFreeswitch wire protocol', () => {
   it('sends plain events with URL-encoded values that decode to the JSON ones', async () => {
     const plain = open();
     const json = open();
-    await waitFor(() => fake.connectionCount === 2, 'two sessions');
+    await waitFor(() => fake.connectionCount === 2, { what: 'two sessions' });
     plain.send('auth pw-1');
     plain.send('event plain CHANNEL_ANSWER');
     json.send('auth pw-1');
     json.send('event json ALL');
-    await waitFor(() => fake.subscribedCount === 2, 'two subscriptions');
+    await waitFor(() => fake.subscribedCount === 2, { what: 'two subscriptions' });
 
     const call = await fake.simulateCall({
       from: '0901234567',
@@ -99,8 +88,8 @@ describe('FakeFreeswitch wire protocol', () => {
     });
     const events = (s: RawSession) =>
       s.outputs.flatMap((o) => (o.kind === 'event' ? [o.event] : []));
-    await waitFor(() => events(json).length === call.events.length, 'all json events');
-    await waitFor(() => events(plain).length === 2, 'two plain answers');
+    await waitFor(() => events(json).length === call.events.length, { what: 'all json events' });
+    await waitFor(() => events(plain).length === 2, { what: 'two plain answers' });
 
     const plainAnswer = events(plain)[0];
     const jsonAnswer = events(json).find((e) => e.name === 'CHANNEL_ANSWER');
@@ -115,7 +104,7 @@ describe('FakeFreeswitch wire protocol', () => {
     s.send('api version');
     s.send('api hostname');
     s.send('exit');
-    await waitFor(() => s.closed, 'close after exit');
+    await waitFor(() => s.closed, { what: 'close after exit' });
     expect(s.replies()).toEqual([
       'auth/request ',
       'command/reply +OK accepted',
