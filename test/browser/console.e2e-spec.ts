@@ -34,8 +34,6 @@ const RECEIVER_DOWN = {
   body: '{"error":"receiver is down"}',
 };
 
-jest.setTimeout(60_000);
-
 describe('Admin Console in Chromium: the brief end to end', () => {
   let t: TestApp;
   let receiver: Receiver;
