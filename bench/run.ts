@@ -9,6 +9,8 @@
  *                                     platform processes, into bench/.tmp/
  *   npm run bench -- --keep           keep the bench database (dropped by default)
  *   npm run bench -- --scale=0.2      scale event, job and row counts (for quick iterations)
+ *   npm run bench -- --explain=5      log plans of the bench database's statements slower than 5 ms
+ *                                     (auto_explain, into PostgreSQL's server log)
  */
 import 'reflect-metadata';
 import Redis from 'ioredis';
@@ -23,6 +25,8 @@ import { Pool } from 'pg';
 import { request } from 'undici';
 import { EVENT_NAMES, EventName } from '../src/events/catalogue';
 import { ensureDatabase, runMigrations } from '../src/database/migrate';
+import { QUEUES, QueueName } from '../src/modules/deliveries/queues';
+import { DEFAULT_CONNECTIONS_PER_ORIGIN } from '../src/modules/deliveries/sending/webhook-sender';
 import { getTestPki } from '../test/support/tls/test-ca';
 import type { BaselineArgs, BaselineResult } from './baseline';
 import type { BulkArgs, PacedArgs } from './driver';
@@ -72,9 +76,9 @@ const SMOKE: Sizes = {
 
 /** Receiver ports: one origin per simulated customer. */
 const RECEIVER_PORTS = 10;
-/** As in src/modules/deliveries/queues.ts and sending/webhook-sender.ts. */
-const CONCURRENCY = 64;
-const CONNECTIONS_PER_ORIGIN = 16;
+/** The baseline runs with the platform's settings: jobs in flight, connections, pool size. */
+const CONCURRENCY = QUEUES[QueueName.Deliveries].concurrency;
+const CONNECTIONS_PER_ORIGIN = DEFAULT_CONNECTIONS_PER_ORIGIN;
 const POOL_SIZE = 20;
 /** Shrunk so that (d)'s failing deliveries go through all four attempts within the run. */
 const RETRY_SCHEDULE = '1,2,4';
@@ -119,6 +123,7 @@ interface Options {
   profile: boolean;
   keep: boolean;
   scale: number;
+  explainMs: number | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -128,11 +133,13 @@ function parseArgs(argv: string[]): Options {
     profile: false,
     keep: false,
     scale: 1,
+    explainMs: null,
   };
   for (const arg of argv) {
     if (arg === '--smoke') opts.smoke = true;
     else if (arg === '--profile') opts.profile = true;
     else if (arg === '--keep') opts.keep = true;
+    else if (arg.startsWith('--explain=')) opts.explainMs = Number(arg.slice('--explain='.length));
     else if (arg.startsWith('--scale=')) {
       opts.scale = Number(arg.slice('--scale='.length));
       if (!(opts.scale > 0)) throw new Error(`bad ${arg}`);
@@ -170,6 +177,8 @@ interface Snapshot {
   commits: number;
   walLsn: string;
   redisCommands: number;
+  updates: number;
+  hotUpdates: number;
 }
 
 export interface Resources {
@@ -184,6 +193,8 @@ export interface Resources {
   commits: number;
   /** Redis commands per delivery (server-wide). */
   redisCommands: number;
+  /** Share of the updates of deliveries rows that were HOT (no index entries written), in %. */
+  hotUpdatePct: number;
   /** WAL bytes per delivery (cluster-wide). */
   walBytes: number;
   /** How busy the whole machine was (both cores), in %. */
@@ -203,10 +214,12 @@ class Accounting {
     ).rows;
     const stats = (
       await this.pg.query(
-        `SELECT xact_commit::float8 AS commits, pg_current_wal_lsn()::text AS lsn
+        `SELECT xact_commit::float8 AS commits, pg_current_wal_lsn()::text AS lsn,
+                (SELECT n_tup_upd::float8 FROM pg_stat_user_tables WHERE relname = 'deliveries') AS upd,
+                (SELECT n_tup_hot_upd::float8 FROM pg_stat_user_tables WHERE relname = 'deliveries') AS hot
            FROM pg_stat_database WHERE datname = current_database()`,
       )
-    ).rows[0] as { commits: number; lsn: string };
+    ).rows[0] as { commits: number; lsn: string; upd: number; hot: number };
     const pgPids = [...backends.map((b) => b.pid), ...pidsOf('walwriter')];
     const info = await this.redis.info('stats');
     const redisCommands = Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0);
@@ -219,6 +232,8 @@ class Accounting {
       commits: stats.commits,
       walLsn: stats.lsn,
       redisCommands,
+      updates: stats.upd,
+      hotUpdates: stats.hot,
     };
   }
 
@@ -242,6 +257,10 @@ class Accounting {
       redisUs: per(b.redis - a.redis),
       commits: round((b.commits - a.commits) / Math.max(1, units), 2),
       redisCommands: round((b.redisCommands - a.redisCommands) / Math.max(1, units), 1),
+      hotUpdatePct: round(
+        (100 * (b.hotUpdates - a.hotUpdates)) / Math.max(1, b.updates - a.updates),
+        0,
+      ),
       walBytes: round(wal.d / Math.max(1, units), 0),
       machineBusyPct: round(
         (100 * (b.machine.busy - a.machine.busy)) / Math.max(1, b.machine.total - a.machine.total),
@@ -1020,6 +1039,7 @@ function printReport(opts: Options): string {
       r.commits,
       r.redisCommands,
       r.walBytes,
+      `${r.hotUpdatePct}%`,
       `${r.machineBusyPct}%`,
     ];
   };
@@ -1042,6 +1062,7 @@ function printReport(opts: Options): string {
           'commits/d',
           'redis cmd/d',
           'WAL B/d',
+          'HOT upd',
           'machine',
         ],
         rows,
@@ -1100,6 +1121,17 @@ async function main(): Promise<void> {
   log(`compiled the platform in ${((performance.now() - tBuild) / 1000).toFixed(1)} s`);
   await ensureDatabase(databaseUrl);
   await runMigrations(databaseUrl);
+  if (opts.explainMs !== null) {
+    const name = base.pathname.slice(1);
+    const admin = new Pool({ connectionString: databaseUrl, max: 1 });
+    await admin.query(`ALTER DATABASE "${name}" SET session_preload_libraries = 'auto_explain'`);
+    await admin.query(
+      `ALTER DATABASE "${name}" SET auto_explain.log_min_duration = ${Number(opts.explainMs)}`,
+    );
+    await admin.query(`ALTER DATABASE "${name}" SET auto_explain.log_analyze = on`);
+    await admin.query(`ALTER DATABASE "${name}" SET auto_explain.log_buffers = on`);
+    await admin.end();
+  }
   const pg = new Pool({ connectionString: databaseUrl, max: 3, application_name: 'zorio-bench' });
   const settings = (
     await pg.query(

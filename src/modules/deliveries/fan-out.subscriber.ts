@@ -6,7 +6,7 @@ import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { EventName, envelopeBody } from '../../events/catalogue';
 import { ClaimedEvent, OutboxSubscriber } from '../../events/outbox-relay';
-import { WebhooksService } from '../webhooks/webhooks.service';
+import { Subscription, WebhooksService } from '../webhooks/webhooks.service';
 import { DELIVER_JOB, DeliverJobData, QueueName } from './queues';
 
 /**
@@ -27,6 +27,14 @@ export class FanOutSubscriber implements OutboxSubscriber {
   async handle(tx: EntityManager, events: ClaimedEvent[]): Promise<(() => Promise<void>) | void> {
     const subscriptions = await this.webhooks.activeSubscriptions(tx);
     if (subscriptions.length === 0) return;
+    const byEvent = new Map<string, Subscription[]>();
+    for (const s of subscriptions) {
+      for (const name of s.events) {
+        const list = byEvent.get(name);
+        if (list) list.push(s);
+        else byEvent.set(name, [s]);
+      }
+    }
     const cols = {
       id: [] as string[],
       eventId: [] as string[],
@@ -34,39 +42,48 @@ export class FanOutSubscriber implements OutboxSubscriber {
       webhookName: [] as string[],
       url: [] as string[],
       event: [] as string[],
-      body: [] as string[],
+      /** Index (1-based) into `bodies`: an event's body is sent once, not once per webhook. */
+      body: [] as number[],
     };
+    const bodies: string[] = [];
     for (const e of events) {
-      let body: string | null = null;
-      for (const s of subscriptions) {
-        if (!s.events.has(e.eventName)) continue;
-        body ??= envelopeBody(
-          e.eventName as EventName,
-          e.occurredAt,
-          this.config.TENANT_ID,
-          e.payload,
-        );
+      const subscribed = byEvent.get(e.eventName);
+      if (!subscribed) continue;
+      bodies.push(
+        envelopeBody(e.eventName as EventName, e.occurredAt, this.config.TENANT_ID, e.payload),
+      );
+      for (const s of subscribed) {
         cols.id.push(randomUUID());
         cols.eventId.push(e.id);
         cols.webhookId.push(s.id);
         cols.webhookName.push(s.displayName);
         cols.url.push(s.url);
         cols.event.push(e.eventName);
-        cols.body.push(body);
+        cols.body.push(bodies.length);
       }
     }
     if (cols.id.length === 0) return;
     const inserted: { id: string }[] = await tx.query(
       `INSERT INTO deliveries (id, event_id, webhook_id, webhook_name, url, event, body, status,
                                next_attempt_at, created_at, updated_at)
-       SELECT u.id, u.event_id, u.webhook_id, u.webhook_name, u.url, u.event, u.body, 'pending',
+       SELECT u.id, u.event_id, u.webhook_id, u.webhook_name, u.url, u.event, b.body, 'pending',
               date_trunc('milliseconds', now()), date_trunc('milliseconds', now()),
               date_trunc('milliseconds', now())
-         FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
-              AS u(id, event_id, webhook_id, webhook_name, url, event, body)
+         FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[])
+              AS u(id, event_id, webhook_id, webhook_name, url, event, body_no)
+         JOIN unnest($8::text[]) WITH ORDINALITY AS b(body, no) ON b.no = u.body_no
        ON CONFLICT (event_id, webhook_id) WHERE event_id IS NOT NULL DO NOTHING
        RETURNING id`,
-      [cols.id, cols.eventId, cols.webhookId, cols.webhookName, cols.url, cols.event, cols.body],
+      [
+        cols.id,
+        cols.eventId,
+        cols.webhookId,
+        cols.webhookName,
+        cols.url,
+        cols.event,
+        cols.body,
+        bodies,
+      ],
     );
     if (inserted.length === 0) return;
     return async () => {
