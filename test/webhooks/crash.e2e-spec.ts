@@ -86,6 +86,8 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
       const first = await worker();
       await waitFor(
         async () => {
+          // Inside a transaction pg_stat_activity is a snapshot: take a fresh one every time.
+          await blocker.query('SELECT pg_stat_clear_snapshot()');
           const waiting: unknown[] = (
             await blocker.query(
               `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM webhooks%'`,
