@@ -14,6 +14,8 @@ import { LatencySummary, Samples } from './lib/stats';
 
 interface TagStats {
   count: number;
+  /** Healthy requests per second since the first one: count, those over 50 ms, the slowest. */
+  timeline: Map<number, { n: number; over50: number; max: number }>;
   byMode: Map<string, { count: number; latency: Samples }>;
   ids: Set<string>;
   duplicates: number;
@@ -32,6 +34,8 @@ export interface TagReport {
   firstAt: number;
   lastAt: number;
   modes: Record<string, { count: number; latency: LatencySummary }>;
+  /** Per second: [second, requests, over 50 ms, slowest ms]. */
+  timeline: [number, number, number, number][];
 }
 
 const servers: Server[] = [];
@@ -46,6 +50,7 @@ function statsOf(tag: string): TagStats {
   if (!s) {
     s = {
       count: 0,
+      timeline: new Map(),
       byMode: new Map(),
       ids: new Set(),
       duplicates: 0,
@@ -92,7 +97,17 @@ function record(
   }
   m.count++;
   const ts = TIMESTAMP.exec(body.toString('latin1', 0, Math.min(body.length, 160)));
-  if (ts) m.latency.push(arrivedAt - Date.parse(ts[1]));
+  if (ts) {
+    const ms = arrivedAt - Date.parse(ts[1]);
+    m.latency.push(ms);
+    if (mode !== 'ok') return;
+    const second = Math.floor((arrivedAt - s.firstAt) / 1000);
+    const slot = s.timeline.get(second) ?? { n: 0, over50: 0, max: 0 };
+    slot.n++;
+    if (ms > 50) slot.over50++;
+    slot.max = Math.max(slot.max, Math.round(ms));
+    s.timeline.set(second, slot);
+  }
 }
 
 function onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -148,6 +163,7 @@ serve({
       firstAt: s.firstAt,
       lastAt: s.lastAt,
       modes,
+      timeline: [...s.timeline].map(([t, v]) => [t, v.n, v.over50, v.max]),
     };
   },
   reset(args: { tag: string }): void {

@@ -15,6 +15,10 @@ export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'dead_letter
 @Index('deliveries_created_idx', ['createdAt', 'id'])
 @Index('deliveries_webhook_created_idx', ['webhookId', 'createdAt', 'id'])
 @Index('deliveries_due_idx', ['nextAttemptAt'], { where: "status IN ('pending', 'retrying')" })
+@Index('deliveries_event_created_idx', ['event', 'createdAt', 'id'])
+@Index('deliveries_failed_created_idx', ['createdAt', 'id'], {
+  where: "status IN ('dead_letter', 'cancelled')",
+})
 export class Delivery {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
