@@ -127,4 +127,33 @@ describe('webhook hot path: batched claims and records, cached secrets', () => {
     expect(verifiesWith(third, secret)).toBe(true);
     expect(r.received).toHaveLength(2);
   });
+
+  it('a relay batch fanned out to more deliveries than one INSERT takes: every one created once and sent once', async () => {
+    const r = await f.receiver();
+    const name = 'autocall.lead.transferred';
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await f.hook(r.url, [name])).id);
+    const sample = EVENT_TYPES[name].sample;
+    // 200 events (one relay batch) × 30 webhooks = 6,000 deliveries: two INSERT chunks.
+    const burst: PublishedEvent[] = Array.from({ length: 200 }, (_, i) => ({
+      name,
+      data: { ...sample, lead_id: 5000 + i },
+    }));
+    await t.db.transaction((tx) => t.app.get(EventBus).publishMany(tx, burst));
+    const expected = 200 * 30;
+    await waitFor(
+      async () => {
+        const rows: { n: number; done: number; pairs: number }[] = await t.db.query(
+          `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'succeeded')::int AS done,
+                  count(DISTINCT (event_id, webhook_id))::int AS pairs
+             FROM deliveries WHERE webhook_id = ANY($1::uuid[])`,
+          [ids],
+        );
+        return rows[0].done === expected && rows[0].n === expected && rows[0].pairs === expected;
+      },
+      { timeoutMs: 60_000, what: `${expected} deliveries to succeed` },
+    );
+    expect(r.received).toHaveLength(expected);
+    expect(new Set(r.received.map((q) => q.headers['x-zorio-delivery'])).size).toBe(expected);
+  });
 });

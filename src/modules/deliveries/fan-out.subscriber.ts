@@ -35,35 +35,40 @@ export class FanOutSubscriber implements OutboxSubscriber {
         else byEvent.set(name, [s]);
       }
     }
-    const cols = {
-      id: [] as string[],
-      eventId: [] as string[],
-      webhookId: [] as string[],
-      webhookName: [] as string[],
-      url: [] as string[],
-      event: [] as string[],
-      /** Index (1-based) into `bodies`: an event's body is sent once, not once per webhook. */
-      body: [] as number[],
-    };
-    const bodies: string[] = [];
+    // Rows go in by chunks, so that a batch of events to many webhooks (200 × 500 = 100,000
+    // deliveries) never builds one huge statement or job list in memory.
+    const inserted: string[] = [];
+    let chunk = new Chunk();
     for (const e of events) {
       const subscribed = byEvent.get(e.eventName);
       if (!subscribed) continue;
-      bodies.push(
+      chunk.bodies.push(
         envelopeBody(e.eventName as EventName, e.occurredAt, this.config.TENANT_ID, e.payload),
       );
-      for (const s of subscribed) {
-        cols.id.push(randomUUID());
-        cols.eventId.push(e.id);
-        cols.webhookId.push(s.id);
-        cols.webhookName.push(s.displayName);
-        cols.url.push(s.url);
-        cols.event.push(e.eventName);
-        cols.body.push(bodies.length);
+      for (const s of subscribed) chunk.add(e.id, e.eventName, s);
+      if (chunk.size >= INSERT_CHUNK) {
+        inserted.push(...(await this.insert(tx, chunk)));
+        chunk = new Chunk();
       }
     }
-    if (cols.id.length === 0) return;
-    const inserted: { id: string }[] = await tx.query(
+    if (chunk.size > 0) inserted.push(...(await this.insert(tx, chunk)));
+    if (inserted.length === 0) return;
+    return async () => {
+      for (let i = 0; i < inserted.length; i += ENQUEUE_CHUNK) {
+        await this.queue.addBulk(
+          inserted.slice(i, i + ENQUEUE_CHUNK).map((id) => ({
+            name: DELIVER_JOB,
+            data: { deliveryId: id },
+            opts: { jobId: id },
+          })),
+        );
+      }
+    };
+  }
+
+  /** One INSERT of a chunk; returns the ids it created (a delivery that exists is skipped). */
+  private async insert(tx: EntityManager, c: Chunk): Promise<string[]> {
+    const rows: { id: string }[] = await tx.query(
       `INSERT INTO deliveries (id, event_id, webhook_id, webhook_name, url, event, body, status,
                                next_attempt_at, created_at, updated_at)
        SELECT u.id, u.event_id, u.webhook_id, u.webhook_name, u.url, u.event, b.body, 'pending',
@@ -74,26 +79,40 @@ export class FanOutSubscriber implements OutboxSubscriber {
          JOIN unnest($8::text[]) WITH ORDINALITY AS b(body, no) ON b.no = u.body_no
        ON CONFLICT (event_id, webhook_id) WHERE event_id IS NOT NULL DO NOTHING
        RETURNING id`,
-      [
-        cols.id,
-        cols.eventId,
-        cols.webhookId,
-        cols.webhookName,
-        cols.url,
-        cols.event,
-        cols.body,
-        bodies,
-      ],
+      [c.id, c.eventId, c.webhookId, c.webhookName, c.url, c.event, c.body, c.bodies],
     );
-    if (inserted.length === 0) return;
-    return async () => {
-      await this.queue.addBulk(
-        inserted.map(({ id }) => ({
-          name: DELIVER_JOB,
-          data: { deliveryId: id },
-          opts: { jobId: id },
-        })),
-      );
-    };
+    return rows.map((r) => r.id);
+  }
+}
+
+/** Deliveries inserted by one statement at most. */
+const INSERT_CHUNK = 5_000;
+/** Jobs added by one addBulk at most. */
+const ENQUEUE_CHUNK = 2_000;
+
+/** The columns of one INSERT, each event's body once (rows point at it by its 1-based number). */
+class Chunk {
+  readonly id: string[] = [];
+  readonly eventId: string[] = [];
+  readonly webhookId: string[] = [];
+  readonly webhookName: string[] = [];
+  readonly url: string[] = [];
+  readonly event: string[] = [];
+  readonly body: number[] = [];
+  readonly bodies: string[] = [];
+
+  get size(): number {
+    return this.id.length;
+  }
+
+  /** A delivery of the event whose body was pushed last. */
+  add(eventId: string, eventName: string, s: Subscription): void {
+    this.id.push(randomUUID());
+    this.eventId.push(eventId);
+    this.webhookId.push(s.id);
+    this.webhookName.push(s.displayName);
+    this.url.push(s.url);
+    this.event.push(eventName);
+    this.body.push(this.bodies.length);
   }
 }
