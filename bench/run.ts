@@ -336,14 +336,16 @@ class Sampler {
 
   start(): this {
     this.timer = setInterval(() => {
-      void Promise.all([this.received(), heapUsedMb(this.metricsUrl)]).then(([n, heap]) =>
-        this.points.push({
-          t: round((performance.now() - this.t0) / 1000, 1),
-          rssMb: round(rssMb(this.pid)),
-          heapUsedMb: heap,
-          received: n,
-        }),
-      );
+      void Promise.all([this.received(), heapUsedMb(this.metricsUrl)])
+        .then(([n, heap]) =>
+          this.points.push({
+            t: round((performance.now() - this.t0) / 1000, 1),
+            rssMb: round(rssMb(this.pid)),
+            heapUsedMb: heap,
+            received: n,
+          }),
+        )
+        .catch(() => undefined);
     }, 1000);
     return this;
   }
@@ -1218,6 +1220,8 @@ function printReport(opts: Options): string {
 
 // ---------------------------------------------------------------------------------------------
 
+let interrupted = false;
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const sizes = scaled(opts.smoke ? SMOKE : FULL, opts.scale);
@@ -1310,13 +1314,16 @@ async function main(): Promise<void> {
   };
   env.children.push(env.receiver);
 
-  let interrupted = false;
   const onSignal = () => {
     interrupted = true;
     log('interrupted; stopping');
-    void Promise.all(env.children.map((c) => c.stop(2000))).then(() => process.exit(130));
+    void Promise.all(env.children.map((c) => c.stop(2000)))
+      .then(() => cleanup(env, opts.keep))
+      .catch(() => undefined)
+      .then(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   try {
     await env.receiver.rpc.once('ready', 60_000);
@@ -1466,6 +1473,8 @@ async function cleanup(env: Env, keep: boolean): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // Interrupted: the SIGINT handler stops the children, cleans up and exits.
+  if (interrupted) return;
   process.stderr.write(
     `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );

@@ -93,8 +93,16 @@ export class Rpc {
   call<T>(cmd: string, args: unknown = null): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
+      if (!this.child.connected) {
+        reject(new Error(`${this.label} is gone (${cmd})`));
+        return;
+      }
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.send({ kind: 'call', id, cmd, args } satisfies Request);
+      this.child.send({ kind: 'call', id, cmd, args } satisfies Request, (err) => {
+        if (!err) return;
+        this.pending.delete(id);
+        reject(err);
+      });
     });
   }
 
