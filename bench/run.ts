@@ -28,7 +28,7 @@ import { EVENT_NAMES, EventName } from '../src/events/catalogue';
 import { ensureDatabase, runMigrations } from '../src/database/migrate';
 import { QUEUES, QueueName } from '../src/modules/deliveries/queues';
 import { DEFAULT_CONNECTIONS_PER_ORIGIN } from '../src/modules/deliveries/sending/webhook-sender';
-import { getTestPki } from '../test/support/tls/test-ca';
+import { getTestPki } from '../tools/pki/test-ca';
 import type { BaselineArgs, BaselineResult } from './baseline';
 import type { BulkArgs, PacedArgs } from './driver';
 import { AdminClient, waitUntil } from './lib/admin';

@@ -26,13 +26,13 @@ import { AppConfig, ConfigError, loadConfig } from '../src/config/app-config';
 import { loadEnvFile } from '../src/config/env-file';
 import { ensureDatabase, runMigrations } from '../src/database/migrate';
 import { EVENT_NAMES } from '../src/events/catalogue';
-import { FakeFreeswitch } from '../src/modules/pbx/simulator/fake-freeswitch';
+import { FakeFreeswitch } from '../tools/fake-freeswitch/fake-freeswitch';
 import { ApiClient, sleep } from './api-client';
 import { DemoOptions, parseArgs, USAGE, UsageError } from './args';
 import { simulateAutocall } from './autocall-sim';
 import { deliveryLine } from './describe';
 import { simulatePbx } from './pbx-sim';
-import { generateDemoPki } from './pki';
+import { newLocalPki } from '../tools/pki/certificates';
 import {
   createToken,
   databaseExists,
@@ -143,7 +143,11 @@ async function main(options: DemoOptions): Promise<number> {
     }
   }
 
-  const pki = generateDemoPki();
+  // A CA made at every start, trusted through WEBHOOK_CA_FILE (nothing goes into a trust store).
+  const pki = newLocalPki(
+    { commonName: 'Zorio Demo CA', organization: 'Zorio demo (npm run demo)' },
+    30,
+  );
   const tmp = mkdtempSync(join(tmpdir(), 'zorio-demo-'));
   const caFile = join(tmp, 'demo-ca.pem');
   writeFileSync(caFile, pki.caCertPem, { mode: 0o600 });
@@ -154,8 +158,8 @@ async function main(options: DemoOptions): Promise<number> {
   const stats = new DeliveryStats(runStartedAt);
   const receiver = await startReceiver({
     port: options.receiverPort,
-    certPem: pki.serverCertPem,
-    keyPem: pki.serverKeyPem,
+    certPem: pki.server.certPem,
+    keyPem: pki.server.keyPem,
     onDelivery: (delivery) => {
       stats.record(delivery);
       if (options.printEvents || !delivery.verified) say(deliveryLine(delivery));

@@ -2,7 +2,7 @@ import type {
   FakeFreeswitch,
   SimulateCallOptions,
   SimulatedCall,
-} from '../src/modules/pbx/simulator/fake-freeswitch';
+} from '../tools/fake-freeswitch/fake-freeswitch';
 import { ApiClient, sleep } from './api-client';
 import { between, mobile, pick, weighted } from './data';
 

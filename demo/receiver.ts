@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { verifyZorioSignature } from '../src/modules/deliveries/sending/signing';
+import { verifyZorioSignature } from '../tools/webhooks/verify-signature';
 
 /** What the receiver made of one request. */
 export interface ReceivedDelivery {
@@ -56,7 +56,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
 
 /**
  * Checks one request the way a customer's receiver should: the raw body's `X-Zorio-Signature`
- * (HMAC-SHA256, hex) with the platform's own helper, the Standard Webhooks `webhook-signature`
+ * (HMAC-SHA256, hex) with the receiver-side check in tools/webhooks, the Standard Webhooks `webhook-signature`
  * with the independent `standardwebhooks` library (which also rejects a stale timestamp), both
  * timestamps fresh, `X-Zorio-Delivery` = `webhook-id`, `X-Zorio-Event` = the body's `event`.
  */

@@ -2,7 +2,7 @@ import axios from 'axios';
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:https';
 import { signatureHeaders } from '../../src/modules/deliveries/sending/signing';
-import { generateDemoPki } from '../../demo/pki';
+import { newLocalPki } from '../../tools/pki/certificates';
 import { DemoReceiver, ReceivedDelivery, startReceiver } from '../../demo/receiver';
 
 /**
@@ -12,7 +12,7 @@ import { DemoReceiver, ReceivedDelivery, startReceiver } from '../../demo/receiv
  */
 describe('demo receiver', () => {
   const SECRET = 'a'.repeat(16) + 'B'.repeat(16);
-  const pki = generateDemoPki();
+  const pki = newLocalPki({ commonName: 'Zorio Demo CA', organization: 'Zorio tests' }, 30);
   const got: ReceivedDelivery[] = [];
   let receiver: DemoReceiver;
   const https = new Agent({ ca: pki.caCertPem, keepAlive: false });
@@ -20,8 +20,8 @@ describe('demo receiver', () => {
   beforeAll(async () => {
     receiver = await startReceiver({
       port: 0,
-      certPem: pki.serverCertPem,
-      keyPem: pki.serverKeyPem,
+      certPem: pki.server.certPem,
+      keyPem: pki.server.keyPem,
       onDelivery: (d) => got.push(d),
     });
     receiver.setSecret(SECRET);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FakeFreeswitch } from '../../src/modules/pbx/simulator/fake-freeswitch';
+import { FakeFreeswitch } from '../../tools/fake-freeswitch/fake-freeswitch';
 import { startApp, TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
 import { bearer, expectEvent, moduleEvents, outboxMark, outboxSince, OutboxRow } from './support';

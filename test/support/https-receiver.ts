@@ -1,6 +1,6 @@
 /**
  * A real HTTPS webhook receiver for tests, on 127.0.0.1 and a random port, with a certificate
- * from the test PKI (`test/support/tls/test-ca.ts`). Trust it by giving the sender
+ * from the test PKI (`tools/pki/test-ca.ts`). Trust it by giving the sender
  * `getTestPki().caFile` (WEBHOOK_CA_FILE) and allowing private networks.
  *
  *   const receiver = await startReceiver();
@@ -13,7 +13,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { getTestPki, type TestCertificate } from './tls/test-ca';
+import { getTestPki, type TestCertificate } from '../../tools/pki/test-ca';
 
 export interface ReceivedRequest {
   method: string;

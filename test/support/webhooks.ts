@@ -1,7 +1,7 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { EVENT_TYPES, EventName, EventPayloads } from '../../src/events/catalogue';
 import { EventBus } from '../../src/events/event-bus';
-import { verifyZorioSignature } from '../../src/modules/deliveries/sending/signing';
+import { verifyZorioSignature } from '../../tools/webhooks/verify-signature';
 import { login, startApp, type Session, type TestApp } from './app';
 import {
   startReceiver,
@@ -9,7 +9,7 @@ import {
   type Receiver,
   type ReceiverOptions,
 } from './https-receiver';
-import { getTestPki } from './tls/test-ca';
+import { getTestPki } from '../../tools/pki/test-ca';
 import { waitFor } from './wait';
 
 export async function createWebhook(

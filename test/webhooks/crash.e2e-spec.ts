@@ -5,7 +5,7 @@ import { QueueName } from '../../src/modules/deliveries/queues';
 import { login, Session, startApp, TestApp } from '../support/app';
 import { startWorkerChild, WorkerChild } from '../support/child-worker';
 import { Receiver, startReceiver } from '../support/https-receiver';
-import { getTestPki } from '../support/tls/test-ca';
+import { getTestPki } from '../../tools/pki/test-ca';
 import { waitFor } from '../support/wait';
 import { createWebhook, deliveriesOfEvent, publish } from '../support/webhooks';
 

@@ -1,6 +1,6 @@
 import { login, Session, startApp, TestApp } from '../support/app';
 import { Receiver, startReceiver } from '../support/https-receiver';
-import { getTestPki } from '../support/tls/test-ca';
+import { getTestPki } from '../../tools/pki/test-ca';
 import { createWebhook, deliveriesOfEvent, publish } from '../support/webhooks';
 import { waitFor } from '../support/wait';
 

@@ -1,4 +1,7 @@
-import { FakeFreeswitch, SimulateCallOptions } from '../simulator/fake-freeswitch';
+import {
+  FakeFreeswitch,
+  SimulateCallOptions,
+} from '../../../../tools/fake-freeswitch/fake-freeswitch';
 import { CallFact, mapCallEvent, toCallEventMessage } from './call-event-mapper';
 
 const CALL = '6f1c2b0e-4d1a-4c8e-9a57-3e2f8b1d7c40';

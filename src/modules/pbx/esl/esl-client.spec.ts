@@ -1,6 +1,6 @@
 import { createHook } from 'node:async_hooks';
 import { Server, Socket, createServer } from 'node:net';
-import { FakeFreeswitch } from '../simulator/fake-freeswitch';
+import { FakeFreeswitch } from '../../../../tools/fake-freeswitch/fake-freeswitch';
 import { CALL_EVENT_NAMES, CallFact, mapCallEvent } from './call-event-mapper';
 import { waitFor } from '../../../../test/support/wait';
 import { EslClient, EslClientOptions, EslLogger, backoffDelay } from './esl-client';

@@ -1,7 +1,7 @@
 import { Socket, createConnection } from 'node:net';
-import { EslParser, EslParserOutput } from '../esl/esl-parser';
+import { EslParser, EslParserOutput } from '../../src/modules/pbx/esl/esl-parser';
 import { FakeFreeswitch } from './fake-freeswitch';
-import { waitFor } from '../../../../test/support/wait';
+import { waitFor } from '../../test/support/wait';
 
 /** A bare ESL connection: writes commands, collects parsed output, records the close. */
 class RawSession {
