@@ -32,6 +32,11 @@ export default tseslint.config(
     },
   },
   {
+    // The receiver samples are plain JavaScript for customers to copy: no types to check.
+    files: ['docs/samples/**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.spec.ts', 'tools/**/*.spec.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

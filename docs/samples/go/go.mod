@@ -1,0 +1,3 @@
+module example.com/zorio-webhook-verify
+
+go 1.19
