@@ -1,7 +1,20 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
+
+/**
+ * eslint-plugin-regexp's "Possible Errors" rules as errors: regexes that can backtrack
+ * super-linearly on hostile input (no-super-linear-backtracking, no-super-linear-move) and regexes
+ * that do not mean what they say (contradicting assertions, useless backreferences, misleading
+ * capturing groups, ...). Its stylistic and best-practice rules are not enabled.
+ */
+const regexpSafety = Object.fromEntries(
+  Object.entries(regexp.rules)
+    .filter(([, rule]) => rule.meta.docs?.category === 'Possible Errors')
+    .map(([name]) => [`regexp/${name}`, 'error']),
+);
 
 export default tseslint.config(
   {
@@ -18,6 +31,10 @@ export default tseslint.config(
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
+  {
+    plugins: { regexp },
+    rules: regexpSafety,
+  },
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 
 export type CheckStatus = 'up' | 'down' | 'degraded' | 'disabled';
 export interface CheckResult {
@@ -7,10 +7,15 @@ export interface CheckResult {
 }
 export type HealthCheck = () => Promise<CheckResult> | CheckResult;
 
-/** Modules register their readiness checks here; `down` fails readiness, `degraded` does not. */
+/**
+ * Modules register their readiness checks here; `down` fails readiness, `degraded` does not. A
+ * check's own `detail` is a sentence it wrote for operators; a check that throws is reported as
+ * `check failed` and its error is logged, never shown (readiness is public).
+ */
 @Injectable()
 export class HealthRegistry {
   private readonly checks = new Map<string, HealthCheck>();
+  private readonly logger = new Logger('Health');
 
   register(name: string, check: HealthCheck): void {
     this.checks.set(name, check);
@@ -27,7 +32,10 @@ export class HealthRegistry {
         try {
           out[name] = await Promise.race([Promise.resolve().then(check), timeout]);
         } catch (err) {
-          out[name] = { status: 'down', detail: err instanceof Error ? err.message : 'failed' };
+          this.logger.warn(
+            `${name} check failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
+          out[name] = { status: 'down', detail: 'check failed' };
         } finally {
           clearTimeout(timer);
         }

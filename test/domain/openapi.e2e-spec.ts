@@ -29,7 +29,7 @@ function controllerRoutes(t: TestApp): Route[] {
         for (const prefix of prefixes) {
           for (const p of paths) {
             const path = `/${[prefix, p]
-              .map((s) => s.replace(/^\/+|\/+$/g, ''))
+              .flatMap((s) => s.split('/'))
               .filter(Boolean)
               .join('/')}`;
             routes.push({ method: RequestMethod[method].toLowerCase(), path, scope });

@@ -73,7 +73,7 @@ function refusesConnections(port: number): Promise<boolean> {
 }
 
 const passwordLines = (text: string): string[] =>
-  [...text.matchAll(/^\s*password:\s+(\S+)\s*$/gm)].map((m) => m[1]);
+  [...text.matchAll(/^[ \t]*password:[ \t]+(\S+)[ \t]*$/gm)].map((m) => m[1]);
 
 afterAll(async () => {
   for (const child of children) await stop(child);

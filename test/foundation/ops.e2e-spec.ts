@@ -37,6 +37,14 @@ describe('operations', () => {
     health.register('probe', () => new Promise(() => undefined));
     const hung = await t.http().get('/health/ready').expect(503);
     expect(hung.body.checks.probe).toEqual({ status: 'down', detail: 'timed out' });
+    // A thrown error's text (hosts, user names, driver messages) is logged, never shown.
+    health.register('probe', () => {
+      throw new Error('connect ECONNREFUSED 10.1.2.3:5432 user=zorio_admin');
+    });
+    const thrown = await t.http().get('/health/ready').expect(503);
+    expect(thrown.body.checks.probe).toEqual({ status: 'down', detail: 'check failed' });
+    expect(thrown.text).not.toContain('ECONNREFUSED');
+    expect(t.logs.join('')).toContain('probe check failed: connect ECONNREFUSED');
     health.register('probe', () => ({ status: 'up' }));
     await t.http().get('/health/ready').expect(200);
   });

@@ -40,7 +40,7 @@ export interface DiscoveredRoute {
 const PRIMITIVES = new Set<unknown>([Object, String, Number, Boolean, Array, Function, undefined]);
 
 function joinPath(prefix: string, path: string): string {
-  const parts = [prefix, path].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean);
+  const parts = [prefix, path].flatMap((p) => p.split('/')).filter(Boolean);
   return `/${parts.join('/')}`;
 }
 

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Conflict, FieldErrors, fieldError, NotFound } from '../../common/errors';
-import { toFieldErrors } from '../../common/validation';
+import { validatePlain } from '../../common/validation';
 import type { AutocallCampaignPayload } from '../../events/catalogue';
 import { EventBus } from '../../events/event-bus';
 import { AutocallLeadRowDto, CreateAutocallCampaignDto } from './dto/campaign.dto';
@@ -396,13 +394,9 @@ function validateLeadRow(raw: unknown): { lead: NewLead } | { errors: FieldError
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { errors: { row: ['each lead must be an object'] } };
   }
-  const dto = plainToInstance(AutocallLeadRowDto, raw);
-  const errors = validateSync(dto, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    stopAtFirstError: true,
-  });
-  if (errors.length > 0) return { errors: toFieldErrors(errors) };
+  const result = validatePlain(AutocallLeadRowDto, raw);
+  if ('errors' in result) return result;
+  const dto = result.value;
   const phone = normalizeVietnamesePhone(dto.phone);
   if (!phone) return { errors: { phone: [VN_PHONE_MESSAGE] } };
   return {

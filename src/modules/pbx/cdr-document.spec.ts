@@ -1,4 +1,4 @@
-import { parseCdrDocument, recordingUrl, resultOf } from './cdr-document';
+import { parseCdrDocument, recordingUrl, resultOf, trimTrailingSlashes } from './cdr-document';
 
 const UUID = '6f1c2b0e-4d1a-4c8e-9a57-3e2f8b1d7c40';
 
@@ -137,5 +137,36 @@ describe('recordingUrl', () => {
     expect(recordingUrl({ recording_url: 'ftp://x/y.wav' }, 'pbx01')).toBeNull();
     expect(recordingUrl({}, 'pbx01')).toBeNull();
     expect(recordingUrl({ record_file: '/x.wav' }, 'bad host/name')).toBe('file:///x.wav');
+  });
+
+  it('accepts the form encoding (encode=true): cdr=<json>', () => {
+    const result = parseCdrDocument({ cdr: JSON.stringify(doc({ record_path: '/rec/a.wav' })) });
+    expect(result.ok && result.cdr.recordingUrl).toBe('file://pbx01/rec/a.wav');
+    expect(parseCdrDocument({ cdr: '{"variables": ' })).toEqual({
+      ok: false,
+      errors: { cdr: ['cdr must be a mod_json_cdr JSON document'] },
+    });
+  });
+
+  it('stores NUL and lone surrogates escaped, also those URL-decoding produces', () => {
+    const cdr = parsed({
+      sip_user_agent: 'ua%00x',
+      note: '%ED%A0%80',
+      hangup_cause: 'NORMAL_CLEARING',
+    });
+    expect(cdr.variables.sip_user_agent).toBe('ua\\u0000x');
+    expect(cdr.variables.note).toBe('%ED%A0%80');
+    const form = parseCdrDocument({ cdr: JSON.stringify(doc({ x: 'a\u0000\ud800' })) });
+    expect(form.ok && form.cdr.variables.x).toBe('a\\u0000\\ud800');
+  });
+
+  it('trims a long run of slashes in linear time and refuses over-long recording URLs', () => {
+    const slashes = '/'.repeat(100_000);
+    expect(trimTrailingSlashes(`${slashes}x`)).toBe(`${slashes}x`);
+    expect(trimTrailingSlashes(`/a${slashes}`)).toBe('/a');
+    expect(parsed({ record_path: `${slashes}x`, record_name: 'a.wav' }).recordingUrl).toBeNull();
+    expect(parsed({ record_path: '/r//', record_name: 'a.wav' }).recordingUrl).toBe(
+      'file://pbx01/r/a.wav',
+    );
   });
 });

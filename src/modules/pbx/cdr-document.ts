@@ -1,11 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength, validateSync } from 'class-validator';
 import type { FieldErrors } from '../../common/errors';
+import { escapeForeignDocument, escapeString } from '../../common/input-policy';
 import { toFieldErrors } from '../../common/validation';
 import type { CallDirection, CdrCreatedPayload } from '../../events/catalogue';
 
 /**
- * Reads the JSON document FreeSWITCH's mod_json_cdr posts at the end of a call.
+ * Reads the JSON document FreeSWITCH's mod_json_cdr posts at the end of a call: the raw JSON body
+ * (its default) or, with `encode=true`, a form-encoded `cdr=<json>`. Like every foreign document
+ * it is stored escaped (input-policy.ts): NUL and lone surrogates, also those that URL-decoding a
+ * variable produces, become visible `\uXXXX` text.
  *
  * The document carries `variables` (the channel variables, all strings; with mod_json_cdr's
  * default `encode-values` they are URL-encoded, so each value is decoded once), plus `callflow`,
@@ -30,6 +34,7 @@ import type { CallDirection, CdrCreatedPayload } from '../../events/catalogue';
  */
 
 export const EXTENSION_PATTERN = /^\d{2,6}$/;
+const MAX_URL_LENGTH = 2048;
 const EPOCH = /^\d{1,12}$/;
 
 class CdrVariables {
@@ -92,7 +97,25 @@ export interface ParsedCdr {
 
 export type CdrParseResult = { ok: true; cdr: ParsedCdr } | { ok: false; errors: FieldErrors };
 
-export function parseCdrDocument(body: unknown): CdrParseResult {
+/** Form-encoded `cdr=<json>` (mod_json_cdr `encode=true`) becomes the document it carries. */
+function unwrapFormEncoded(body: unknown): { doc: unknown } | { errors: FieldErrors } {
+  if (!isObject(body) || body.variables !== undefined || typeof body.cdr !== 'string') {
+    return { doc: body };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.cdr);
+  } catch {
+    return { errors: { cdr: ['cdr must be a mod_json_cdr JSON document'] } };
+  }
+  const { value, errors } = escapeForeignDocument(parsed);
+  return Object.keys(errors).length ? { errors } : { doc: value };
+}
+
+export function parseCdrDocument(raw: unknown): CdrParseResult {
+  const unwrapped = unwrapFormEncoded(raw);
+  if ('errors' in unwrapped) return { ok: false, errors: unwrapped.errors };
+  const body = unwrapped.doc;
   if (!isObject(body)) return invalid('variables', 'the body must be a mod_json_cdr JSON document');
   if (!isObject(body.variables)) {
     return invalid('variables', 'variables must be an object of channel variables');
@@ -201,7 +224,7 @@ export function recordingUrl(vars: Record<string, string>, switchname: string): 
   let location: string | undefined;
   if (vars.record_path) {
     location = vars.record_name
-      ? `${vars.record_path.replace(/\/+$/, '')}/${vars.record_name.replace(/^\/+/, '')}`
+      ? `${trimTrailingSlashes(vars.record_path)}/${vars.record_name.replace(/^\/+/, '')}`
       : vars.record_path;
   } else {
     location = vars.recording_path || vars.recording_file || vars.record_file;
@@ -215,11 +238,22 @@ export function recordingUrl(vars: Record<string, string>, switchname: string): 
     .split('/')
     .map((segment) => encodeURIComponent(segment))
     .join('/');
-  return `file://${host}${path}`;
+  const fileUrl = `file://${host}${path}`;
+  return fileUrl.length <= MAX_URL_LENGTH ? fileUrl : null;
+}
+
+/**
+ * Without a regex: `/\/+$/` retries its `\/+` from every slash of a long run that does not end
+ * the string, which is quadratic (100,000 slashes froze the process for seconds).
+ */
+export function trimTrailingSlashes(value: string): string {
+  let end = value.length;
+  while (end > 0 && value.charCodeAt(end - 1) === 0x2f) end--;
+  return value.slice(0, end);
 }
 
 function httpUrl(value: string | undefined): string | null {
-  if (!value || value.length > 2048) return null;
+  if (!value || value.length > MAX_URL_LENGTH) return null;
   try {
     const url = new URL(value);
     return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
@@ -258,7 +292,7 @@ function decodeVariables(raw: Record<string, unknown>): Record<string, string> {
 function decodeValue(value: string): string {
   if (!/%[0-9A-Fa-f]{2}/.test(value)) return value;
   try {
-    return decodeURIComponent(value);
+    return escapeString(decodeURIComponent(value));
   } catch {
     return value;
   }

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { canonicalJson } from '../../common/redact';
 import { Conflict, FieldErrors, fieldError, NotFound } from '../../common/errors';
-import { toFieldErrors } from '../../common/validation';
+import { validatePlain } from '../../common/validation';
 import { EventBus } from '../../events/event-bus';
 import {
   CreateDispositionDto,
@@ -357,13 +355,8 @@ function validateLeadRow(raw: unknown): { lead: NewLead } | { errors: FieldError
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { errors: { row: ['each lead must be an object'] } };
   }
-  const dto = plainToInstance(CreateTelesalesLeadDto, raw);
-  const errors = validateSync(dto, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    stopAtFirstError: true,
-  });
-  if (errors.length > 0) return { errors: toFieldErrors(errors) };
-  const lead = toNewLead(dto);
+  const result = validatePlain(CreateTelesalesLeadDto, raw);
+  if ('errors' in result) return result;
+  const lead = toNewLead(result.value);
   return lead ? { lead } : { errors: { phone: [LEAD_PHONE_MESSAGE] } };
 }

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { PageMeta } from '../../../openapi';
 import { IsSmallJsonObject } from '../../../common/json-object';
+import { RowList } from '../../../common/validation';
 
 export const MAX_IMPORT = 5000;
 
@@ -62,6 +63,7 @@ export class AutocallLeadRowDto {
   payload?: Record<string, unknown>;
 }
 
+@RowList('leads')
 export class ImportAutocallLeadsDto {
   @ApiProperty({
     type: [AutocallLeadRowDto],

@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { PageMeta } from '../../../openapi';
 import { IsSmallJsonObject } from '../../../common/json-object';
+import { RowList } from '../../../common/validation';
 
 export const MAX_IMPORT = 5000;
 
@@ -47,6 +48,7 @@ export class CreateTelesalesLeadDto {
   custom_fields?: Record<string, unknown>;
 }
 
+@RowList('leads')
 export class BulkImportTelesalesLeadsDto {
   @ApiProperty({
     type: [CreateTelesalesLeadDto],
