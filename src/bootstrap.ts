@@ -1,4 +1,4 @@
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -89,5 +89,3 @@ export async function createWorkerContext(
   await app.init();
   return app;
 }
-
-export type AnyApp = INestApplication | INestApplicationContext;
