@@ -1,5 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { EVENT_NAMES, EVENT_TYPES, EventName, envelopeBody, isEventName } from './catalogue';
+import {
+  EVENT_NAMES,
+  EVENT_TYPES,
+  EventName,
+  envelopeBody,
+  isEventName,
+  orderingKeyOf,
+} from './catalogue';
 import { EventBus } from './event-bus';
 
 /** EVENTS.md §3, field by field. */
@@ -142,6 +149,26 @@ const FIELDS: Record<EventName, string[]> = {
   ],
 };
 
+/** EVENTS.md §2a, written down independently: the key of each event from its payload. */
+const KEYS: Record<EventName, (d: Record<string, unknown>) => string> = {
+  'pbx.call.ringing': (d) => `call:${String(d.call_uuid)}`,
+  'pbx.call.answered': (d) => `call:${String(d.call_uuid)}`,
+  'pbx.call.hangup': (d) => `call:${String(d.call_uuid)}`,
+  'pbx.cdr.created': (d) => `call:${String(d.call_uuid)}`,
+  'telesales.lead.created': (d) => `lead:${String(d.id)}`,
+  'telesales.lead.updated': (d) => `lead:${String(d.id)}`,
+  'telesales.call.disposed': (d) => `lead:${String(d.lead_id)}`,
+  'telesales.campaign.completed': (d) => `telesales-campaign:${String(d.campaign_id)}`,
+  'autocall.campaign.started': (d) => `autocall-campaign:${String(d.campaign_id)}`,
+  'autocall.campaign.paused': (d) => `autocall-campaign:${String(d.campaign_id)}`,
+  'autocall.campaign.resumed': (d) => `autocall-campaign:${String(d.campaign_id)}`,
+  'autocall.campaign.finished': (d) => `autocall-campaign:${String(d.campaign_id)}`,
+  'autocall.lead.dialed': (d) => `call:${String(d.uuid)}`,
+  'autocall.lead.answered': (d) => `call:${String(d.uuid)}`,
+  'autocall.lead.dtmf_pressed': (d) => `call:${String(d.uuid)}`,
+  'autocall.lead.transferred': (d) => `call:${String(d.uuid)}`,
+};
+
 describe('event catalogue', () => {
   it('has the 16 events of EVENTS.md, each with a description and a sample of exactly its fields', () => {
     expect(EVENT_NAMES).toHaveLength(16);
@@ -156,6 +183,32 @@ describe('event catalogue', () => {
     expect(isEventName('pbx.call.hangup')).toBe(true);
     expect(isEventName('pbx.call.exploded')).toBe(false);
     expect(isEventName('toString')).toBe(false);
+  });
+
+  describe('ordering keys (EVENTS.md §2a)', () => {
+    it.each(EVENT_NAMES)('%s has its key from its own payload', (name) => {
+      const sample = EVENT_TYPES[name].sample as unknown as Record<string, unknown>;
+      expect(orderingKeyOf(name, EVENT_TYPES[name].sample)).toBe(KEYS[name](sample));
+      // The key follows the payload, not the sample: change every id-like field and it follows.
+      const other = { ...sample };
+      for (const field of ['call_uuid', 'uuid']) {
+        if (field in other) other[field] = '0b7e4c1a-9d2f-4a6b-8c3e-5f1d2a7b9c04';
+      }
+      for (const field of ['id', 'lead_id', 'campaign_id']) {
+        if (field in other) other[field] = 987654;
+      }
+      const key = EVENT_TYPES[name].orderingKey as (d: unknown) => string;
+      expect(key(other)).toBe(KEYS[name](other));
+      expect(key(other)).not.toBe(key(sample));
+    });
+
+    it('a catalogue entry without a key does not compile', () => {
+      const { orderingKey: _key, ...withoutKey } = EVENT_TYPES['pbx.call.ringing'];
+      // Checked by `tsc --noEmit` (npm run typecheck): the line must be a type error.
+      // @ts-expect-error orderingKey is required
+      const entry: (typeof EVENT_TYPES)['pbx.call.ringing'] = withoutKey;
+      expect(entry).not.toHaveProperty('orderingKey');
+    });
   });
 
   it('builds the envelope as EVENTS.md shows it, keeping the payload key order', () => {

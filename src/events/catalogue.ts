@@ -155,7 +155,23 @@ export interface EventType<N extends EventName = EventName> {
   module: EventModule;
   description: string;
   sample: EventPayloads[N];
+  /**
+   * The event's ordering key (EVENTS.md §2a): the events of one key get sequences 1, 2, 3, … in
+   * the order their transactions commit. Required, so an entry without a key does not compile.
+   */
+  orderingKey: (data: EventPayloads[N]) => string;
 }
+
+/** `call:<uuid>`: every event of one call (PBX and AutoCall). */
+const callKey = (d: { call_uuid: string }): string => `call:${d.call_uuid}`;
+const autocallCallKey = (d: { uuid: string }): string => `call:${d.uuid}`;
+/** `lead:<id>`: a Telesales lead's life and the dispositions of its calls. */
+const leadKey = (d: { id: number }): string => `lead:${d.id}`;
+const dispositionKey = (d: { lead_id: number }): string => `lead:${d.lead_id}`;
+const telesalesCampaignKey = (d: { campaign_id: number }): string =>
+  `telesales-campaign:${d.campaign_id}`;
+const autocallCampaignKey = (d: { campaign_id: number }): string =>
+  `autocall-campaign:${d.campaign_id}`;
 
 const CALL = '6f1c2b0e-4d1a-4c8e-9a57-3e2f8b1d7c40';
 const AUTOCALL = 'b3e9a7d2-51c4-4f0e-8d6a-9c2e1f4a7b53';
@@ -206,24 +222,28 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'pbx.call.ringing': {
     name: 'pbx.call.ringing',
     module: 'pbx',
+    orderingKey: callKey,
     description: 'An inbound call hits an extension and it is ringing',
     sample: ringing,
   },
   'pbx.call.answered': {
     name: 'pbx.call.answered',
     module: 'pbx',
+    orderingKey: callKey,
     description: 'The extension picks up',
     sample: answered,
   },
   'pbx.call.hangup': {
     name: 'pbx.call.hangup',
     module: 'pbx',
+    orderingKey: callKey,
     description: 'The call ends (real time, from the PBX event socket)',
     sample: hangup,
   },
   'pbx.cdr.created': {
     name: 'pbx.cdr.created',
     module: 'pbx',
+    orderingKey: callKey,
     description: 'The CDR pipeline has inserted the full row, recording_url included',
     sample: {
       ...hangup,
@@ -236,12 +256,14 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'telesales.lead.created': {
     name: 'telesales.lead.created',
     module: 'telesales',
+    orderingKey: leadKey,
     description: 'A lead is inserted or imported',
     sample: lead,
   },
   'telesales.lead.updated': {
     name: 'telesales.lead.updated',
     module: 'telesales',
+    orderingKey: leadKey,
     description: "A lead's disposition or custom fields change",
     sample: {
       ...lead,
@@ -254,6 +276,7 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'telesales.call.disposed': {
     name: 'telesales.call.disposed',
     module: 'telesales',
+    orderingKey: dispositionKey,
     description: 'An agent sets the outcome of a call',
     sample: {
       call_uuid: CALL,
@@ -269,6 +292,7 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'telesales.campaign.completed': {
     name: 'telesales.campaign.completed',
     module: 'telesales',
+    orderingKey: telesalesCampaignKey,
     description: 'Every lead in a campaign has been dialed',
     sample: {
       campaign_id: 17,
@@ -281,24 +305,28 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'autocall.campaign.started': {
     name: 'autocall.campaign.started',
     module: 'autocall',
+    orderingKey: autocallCampaignKey,
     description: 'An AutoCall campaign starts dialing',
     sample: acCampaign,
   },
   'autocall.campaign.paused': {
     name: 'autocall.campaign.paused',
     module: 'autocall',
+    orderingKey: autocallCampaignKey,
     description: 'An AutoCall campaign is paused',
     sample: { ...acCampaign, status: 'paused', occurred_at: '2026-06-29T04:00:00Z' },
   },
   'autocall.campaign.resumed': {
     name: 'autocall.campaign.resumed',
     module: 'autocall',
+    orderingKey: autocallCampaignKey,
     description: 'A paused AutoCall campaign resumes dialing',
     sample: { ...acCampaign, status: 'running', occurred_at: '2026-06-29T04:15:00Z' },
   },
   'autocall.campaign.finished': {
     name: 'autocall.campaign.finished',
     module: 'autocall',
+    orderingKey: autocallCampaignKey,
     description: 'An AutoCall campaign finishes',
     sample: {
       ...acCampaign,
@@ -312,6 +340,7 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'autocall.lead.dialed': {
     name: 'autocall.lead.dialed',
     module: 'autocall',
+    orderingKey: autocallCallKey,
     description: 'The dialer places a call to a lead',
     sample: {
       uuid: AUTOCALL,
@@ -327,6 +356,7 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'autocall.lead.answered': {
     name: 'autocall.lead.answered',
     module: 'autocall',
+    orderingKey: autocallCallKey,
     description: 'The lead picks up',
     sample: {
       uuid: AUTOCALL,
@@ -341,6 +371,7 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'autocall.lead.dtmf_pressed': {
     name: 'autocall.lead.dtmf_pressed',
     module: 'autocall',
+    orderingKey: autocallCallKey,
     description: 'The lead presses a key (one event per key press)',
     sample: {
       uuid: AUTOCALL,
@@ -354,6 +385,7 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'autocall.lead.transferred': {
     name: 'autocall.lead.transferred',
     module: 'autocall',
+    orderingKey: autocallCallKey,
     description: 'The call is transferred to an agent queue',
     sample: {
       uuid: AUTOCALL,
@@ -367,6 +399,11 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
 };
 
 export const EVENT_NAMES = Object.keys(EVENT_TYPES) as EventName[];
+
+/** The ordering key of an event, by its catalogue entry. */
+export function orderingKeyOf<N extends EventName>(name: N, data: EventPayloads[N]): string {
+  return (EVENT_TYPES[name] as EventType<N>).orderingKey(data);
+}
 
 export function isEventName(value: unknown): value is EventName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(EVENT_TYPES, value);

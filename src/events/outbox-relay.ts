@@ -10,6 +10,10 @@ export interface ClaimedEvent {
   eventName: string;
   payload: unknown;
   occurredAt: Date;
+  /** EVENTS.md §2a: the event's ordering key, e.g. `call:<uuid>` (X-Zorio-Ordering-Key). */
+  orderingKey: string;
+  /** Its position among its key's events, 1, 2, 3, … (X-Zorio-Sequence). */
+  sequence: number;
 }
 
 /**
@@ -19,6 +23,15 @@ export interface ClaimedEvent {
 export interface OutboxSubscriber {
   readonly name: string;
   handle(tx: EntityManager, events: ClaimedEvent[]): Promise<(() => Promise<void>) | void>;
+}
+
+interface ClaimedRow {
+  id: string;
+  event_name: string;
+  payload: unknown;
+  occurred_at: Date;
+  ordering_key: string;
+  sequence: string;
 }
 
 export const RELAY_BATCH = 200;
@@ -107,18 +120,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async relayBatch(): Promise<number> {
     const afterCommit: (() => Promise<void>)[] = [];
     const count = await this.db.transaction(async (tx) => {
-      const rows: { id: string; event_name: string; payload: unknown; occurred_at: Date }[] =
-        await tx.query(
-          `SELECT id, event_name, payload, occurred_at FROM outbox_events
-            WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [RELAY_BATCH],
-        );
+      const rows: ClaimedRow[] = await tx.query(
+        `SELECT id, event_name, payload, occurred_at, ordering_key, sequence::text AS sequence
+           FROM outbox_events
+          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [RELAY_BATCH],
+      );
       if (rows.length === 0) return 0;
       const events: ClaimedEvent[] = rows.map((r) => ({
         id: r.id,
         eventName: r.event_name,
         payload: r.payload,
         occurredAt: r.occurred_at,
+        orderingKey: r.ordering_key,
+        sequence: Number(r.sequence),
       }));
       for (const s of this.subscribers) {
         const then = await s.handle(tx, events);

@@ -130,6 +130,11 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
         'pbx.call.answered',
         'pbx.call.hangup',
       ]);
+      expect(rows.map((r) => [r.ordering_key, r.sequence])).toEqual([
+        [`call:${call.callUuid}`, 1],
+        [`call:${call.callUuid}`, 2],
+        [`call:${call.callUuid}`, 3],
+      ]);
       const ringing = expectEvent(rows[0], 'pbx.call.ringing');
       const answered = expectEvent(rows[1], 'pbx.call.answered');
       const hangup = expectEvent(rows[2], 'pbx.call.hangup');

@@ -14,6 +14,8 @@ export interface OutboxRow {
   id: string;
   event_name: EventName;
   payload: Record<string, unknown>;
+  ordering_key: string;
+  sequence: number;
 }
 
 /** The id of the newest outbox row (a mark to read what is published after it). */
@@ -31,7 +33,8 @@ export async function outboxSince(
   names?: EventName[],
 ): Promise<OutboxRow[]> {
   return t.db.query(
-    `SELECT id::text AS id, event_name, payload FROM outbox_events
+    `SELECT id::text AS id, event_name, payload, ordering_key, sequence::int AS sequence
+       FROM outbox_events
       WHERE id > $1::bigint AND ($2::text[] IS NULL OR event_name = ANY($2::text[]))
       ORDER BY outbox_events.id`,
     [mark, names ?? null],
@@ -234,9 +237,25 @@ export function payloadProblems(name: EventName, payload: unknown): string[] {
   return problems;
 }
 
-/** Asserts one outbox row is `name` with exactly EVENTS.md's fields and types. */
+/** EVENTS.md §2a, written down independently of the catalogue: each event's ordering key. */
+export function expectedOrderingKey(name: EventName, data: Record<string, unknown>): string {
+  const field = (f: string) => String(data[f]);
+  if (name.startsWith('pbx.')) return `call:${field('call_uuid')}`;
+  if (name.startsWith('autocall.lead.')) return `call:${field('uuid')}`;
+  if (name.startsWith('autocall.campaign.')) return `autocall-campaign:${field('campaign_id')}`;
+  if (name === 'telesales.campaign.completed') return `telesales-campaign:${field('campaign_id')}`;
+  if (name === 'telesales.call.disposed') return `lead:${field('lead_id')}`;
+  return `lead:${field('id')}`;
+}
+
+/**
+ * Asserts one outbox row is `name` with exactly EVENTS.md's fields and types, and carries its
+ * ordering key (§2a) and a sequence.
+ */
 export function expectEvent(row: OutboxRow | undefined, name: EventName): Record<string, unknown> {
   expect(row?.event_name).toBe(name);
   expect(payloadProblems(name, row?.payload)).toEqual([]);
+  expect(row?.ordering_key).toBe(expectedOrderingKey(name, row!.payload));
+  expect(Number.isInteger(row?.sequence) && row!.sequence >= 1).toBe(true);
   return row!.payload;
 }

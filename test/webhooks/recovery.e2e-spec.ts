@@ -199,8 +199,9 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
       [old],
     );
     const unpublishedOld: { id: string }[] = await t.db.query(
-      `INSERT INTO outbox_events (event_name, payload, occurred_at, published_at)
-       VALUES ('pbx.call.answered', '{}', now() - interval '40 days', NULL) RETURNING id::text`,
+      `INSERT INTO outbox_events (event_name, payload, occurred_at, published_at, ordering_key, sequence)
+       VALUES ('pbx.call.answered', '{}', now() - interval '40 days', NULL, 'test:retention', 1)
+       RETURNING id::text`,
     );
     // Keep the relay away from this one row while we look.
     await t.db.query(`UPDATE outbox_events SET published_at = NULL WHERE id = $1`, [
