@@ -18,17 +18,36 @@ function source(): DataSource {
   return db;
 }
 
-/** The catalogue's sample with fresh ids, so every event is a distinct one. */
-function makeEvent(name: EventName, n: number): PublishedEvent {
+/**
+ * Which call, lead or campaign event `n` belongs to: `eventsPerKey` consecutive events share one
+ * (as a call's ringing, answered, hangup and CDR do), so ordering per key has keys to order.
+ */
+class Keys {
+  /** A random UUID of this run; a key's UUID ends in its group number. */
+  private readonly base = randomUUID().slice(0, 24);
+
+  constructor(private readonly eventsPerKey: number) {}
+
+  group(n: number): number {
+    return Math.floor(n / this.eventsPerKey);
+  }
+
+  uuid(n: number): string {
+    return this.base + this.group(n).toString(16).padStart(12, '0');
+  }
+}
+
+/** The catalogue's sample with fresh ids (shared by the events of one key). */
+function makeEvent(name: EventName, n: number, keys: Keys): PublishedEvent {
   const data: Record<string, unknown> = { ...EVENT_TYPES[name].sample };
-  if ('call_uuid' in data) data.call_uuid = randomUUID();
-  if ('uuid' in data) data.uuid = randomUUID();
-  if ('id' in data) data.id = n;
+  if ('call_uuid' in data) data.call_uuid = keys.uuid(n);
+  if ('uuid' in data) data.uuid = keys.uuid(n);
+  if ('id' in data) data.id = keys.group(n) + 1;
   return { name, data } as unknown as PublishedEvent;
 }
 
-async function publishBatch(name: EventName, from: number, count: number): Promise<void> {
-  const events = Array.from({ length: count }, (_, k) => makeEvent(name, from + k));
+async function publishBatch(name: EventName, from: number, count: number, keys: Keys) {
+  const events = Array.from({ length: count }, (_, k) => makeEvent(name, from + k, keys));
   await source().transaction((tx) => bus.publishMany(tx, events));
 }
 
@@ -39,18 +58,21 @@ export interface BulkArgs {
   batch: number;
   /** Transactions in flight. */
   concurrency: number;
+  /** Consecutive events sharing an ordering key (default 1: every event its own key). */
+  eventsPerKey?: number;
 }
 
 /** Publishes `count` events as fast as the database takes them. */
 async function publishBulk(a: BulkArgs): Promise<{ seconds: number }> {
   const t0 = performance.now();
+  const keys = new Keys(a.eventsPerKey ?? 1);
   let next = 0;
   const lane = async () => {
     while (next < a.count) {
       const from = next;
       const n = Math.min(a.batch, a.count - from);
       next += n;
-      await publishBatch(a.event, from, n);
+      await publishBatch(a.event, from, n, keys);
     }
   };
   await Promise.all(Array.from({ length: a.concurrency }, lane));
@@ -60,23 +82,29 @@ async function publishBulk(a: BulkArgs): Promise<{ seconds: number }> {
 export interface PacedArgs {
   event: EventName;
   rate: number;
+  /** How long to publish; `stopPaced` may end it earlier. */
   seconds: number;
 }
+
+/** Set by `stopPaced`: the running paced publish stops after its current event. */
+let stopRequested = false;
 
 /** One event per transaction at a steady rate (each publish is its own domain transaction). */
 async function publishPaced(a: PacedArgs): Promise<{ published: number; maxLagMs: number }> {
   const total = Math.round(a.rate * a.seconds);
   const interval = 1000 / a.rate;
+  const keys = new Keys(1);
   const t0 = performance.now();
   let published = 0;
   let maxLagMs = 0;
   const inflight = new Set<Promise<void>>();
-  for (let i = 0; i < total; i++) {
+  stopRequested = false;
+  for (let i = 0; i < total && !stopRequested; i++) {
     const due = t0 + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     maxLagMs = Math.max(maxLagMs, performance.now() - due);
-    const p: Promise<void> = publishBatch(a.event, i, 1).then(() => {
+    const p: Promise<void> = publishBatch(a.event, i, 1, keys).then(() => {
       published++;
       inflight.delete(p);
     });
@@ -98,8 +126,11 @@ serve({
   },
   publishBulk: (args: BulkArgs) => publishBulk(args),
   publishPaced: (args: PacedArgs) => publishPaced(args),
+  stopPaced(): void {
+    stopRequested = true;
+  },
   async publishOne(args: { event: EventName }): Promise<void> {
-    await publishBatch(args.event, 0, 1);
+    await publishBatch(args.event, 0, 1, new Keys(1));
   },
   async close(): Promise<void> {
     await db?.destroy();

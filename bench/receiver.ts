@@ -1,8 +1,11 @@
 /**
  * The bench's HTTPS receiver, in its own process: listens on several loopback ports (one origin per
- * simulated customer), answers `/<tag>/ok/<n>` with 200 and `/<tag>/fail/<n>` with 500, checks the
- * X-Zorio-Signature of every request whose path has a registered secret, and measures latency from
- * the envelope's `timestamp` (set by EventBus.publish) to the arrival of the request.
+ * simulated customer), answers `/<tag>/ok/<n>` with 200 and `/<tag>/fail/<n>` with 500, and never
+ * answers `/<tag>/hang/<n>` (it reads the whole request, then holds the connection open until the
+ * sender gives up or the bench releases it). It checks the X-Zorio-Signature of every request whose
+ * path has a registered secret, counts requests arriving out of their key's sequence order
+ * (X-Zorio-Ordering-Key, X-Zorio-Sequence), and measures latency from the envelope's `timestamp`
+ * (set by EventBus.publish) to the arrival of the request.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
@@ -19,6 +22,12 @@ interface TagStats {
   byMode: Map<string, { count: number; latency: Samples }>;
   ids: Set<string>;
   duplicates: number;
+  /** Per path and ordering key: the highest sequence seen; arrivals below it are out of order. */
+  sequences: Map<string, number>;
+  outOfOrder: number;
+  /** Requests held open now (hang mode), and the most held at once. */
+  held: Set<ServerResponse>;
+  maxHeld: number;
   badSignatures: number;
   unsigned: number;
   firstAt: number;
@@ -29,6 +38,10 @@ export interface TagReport {
   count: number;
   distinct: number;
   duplicates: number;
+  outOfOrder: number;
+  /** Hang mode: requests held open now, and the most held open at once. */
+  held: number;
+  maxHeld: number;
   badSignatures: number;
   unsigned: number;
   firstAt: number;
@@ -54,6 +67,10 @@ function statsOf(tag: string): TagStats {
       byMode: new Map(),
       ids: new Set(),
       duplicates: 0,
+      sequences: new Map(),
+      outOfOrder: 0,
+      held: new Set(),
+      maxHeld: 0,
       badSignatures: 0,
       unsigned: 0,
       firstAt: 0,
@@ -82,6 +99,7 @@ function record(
     if (s.ids.has(id)) s.duplicates++;
     else s.ids.add(id);
   }
+  checkOrder(s, path, headers);
   const secret = secrets.get(path);
   const sig = headers['x-zorio-signature'];
   if (!secret) s.unsigned++;
@@ -110,6 +128,39 @@ function record(
   }
 }
 
+/** A retry of an earlier sequence after a later one arrived is out of order, as is a skip back. */
+function checkOrder(s: TagStats, path: string, headers: IncomingMessage['headers']): void {
+  const key = headers['x-zorio-ordering-key'];
+  const seq = Number(headers['x-zorio-sequence']);
+  if (typeof key !== 'string' || !Number.isFinite(seq)) return;
+  const slot = `${path} ${key}`;
+  const last = s.sequences.get(slot);
+  if (last !== undefined && seq < last) s.outOfOrder++;
+  if (last === undefined || seq > last) s.sequences.set(slot, seq);
+}
+
+/** Hang mode: the request was read; the response never comes. */
+function hold(path: string, res: ServerResponse): void {
+  const s = statsOf(path.split('/')[1] ?? '');
+  s.held.add(res);
+  s.maxHeld = Math.max(s.maxHeld, s.held.size);
+  res.once('close', () => s.held.delete(res));
+}
+
+/** Closes every connection held open for a tag (or for every tag). */
+function release(tag?: string): number {
+  let n = 0;
+  for (const [name, s] of tags) {
+    if (tag !== undefined && name !== tag) continue;
+    for (const res of s.held) {
+      res.socket?.destroy();
+      n++;
+    }
+    s.held.clear();
+  }
+  return n;
+}
+
 function onRequest(req: IncomingMessage, res: ServerResponse): void {
   const arrivedAt = performance.timeOrigin + performance.now();
   const chunks: Buffer[] = [];
@@ -118,6 +169,7 @@ function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const path = req.url ?? '/';
     const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     record(path, req.headers, body, arrivedAt);
+    if (path.includes('/hang/')) return hold(path, res);
     const fail = path.includes('/fail/');
     res.writeHead(fail ? 500 : 200, {
       'content-type': 'text/plain',
@@ -146,8 +198,16 @@ serve({
       secrets.set(path, Buffer.from(secret, 'utf8'));
     return secrets.size;
   },
-  count(args: { tag: string }): number {
-    return tags.get(args.tag)?.count ?? 0;
+  count(args: { tag: string; mode?: string }): number {
+    const s = tags.get(args.tag);
+    if (!s) return 0;
+    return args.mode === undefined ? s.count : (s.byMode.get(args.mode)?.count ?? 0);
+  },
+  latencies(args: { tag: string; mode: string }): number[] {
+    return tags.get(args.tag)?.byMode.get(args.mode)?.latency.values() ?? [];
+  },
+  release(args: { tag?: string }): number {
+    return release(args.tag);
   },
   report(args: { tag: string }): TagReport {
     const s = statsOf(args.tag);
@@ -158,6 +218,9 @@ serve({
       count: s.count,
       distinct: s.ids.size,
       duplicates: s.duplicates,
+      outOfOrder: s.outOfOrder,
+      held: s.held.size,
+      maxHeld: s.maxHeld,
       badSignatures: s.badSignatures,
       unsigned: s.unsigned,
       firstAt: s.firstAt,
@@ -167,6 +230,7 @@ serve({
     };
   },
   reset(args: { tag: string }): void {
+    release(args.tag);
     tags.delete(args.tag);
   },
   rss(): number {

@@ -2,6 +2,20 @@
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 
+/** A refused admin API call, with its status (e.g. 422 for a field the platform does not know). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    what: string,
+  ) {
+    super(`${what}: ${status} ${body}`);
+  }
+}
+
+/** Slow admin calls (a resume releasing a large backlog) get this long. */
+const SLOW_CALL_MS = 15 * 60_000;
+
 export class AdminClient {
   private cookie = '';
   private csrf = '';
@@ -26,19 +40,25 @@ export class AdminClient {
     this.csrf = decodeURIComponent(xsrf.slice('XSRF-TOKEN='.length));
   }
 
-  async post<T>(path: string, body: unknown): Promise<T> {
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>('POST', path, body);
+  }
+
+  private async send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const res = await request(`${this.baseUrl}${path}`, {
-      method: 'POST',
+      method,
       headers: {
-        'content-type': 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         cookie: this.cookie,
         'x-xsrf-token': this.csrf,
       },
-      body: JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headersTimeout: SLOW_CALL_MS,
+      bodyTimeout: SLOW_CALL_MS,
     });
     const text = await res.body.text();
-    if (res.statusCode >= 300) throw new Error(`POST ${path}: ${res.statusCode} ${text}`);
-    return JSON.parse(text) as T;
+    if (res.statusCode >= 300) throw new ApiError(res.statusCode, text, `${method} ${path}`);
+    return (text ? JSON.parse(text) : null) as T;
   }
 
   /** GET with its wall time in ms (what the console's user waits for). */
@@ -51,17 +71,30 @@ export class AdminClient {
     return { ms, body: JSON.parse(text) as T };
   }
 
+  /** `fields`: optional fields of the create call (max_in_flight, ordering, …). */
   async createWebhook(
     displayName: string,
     url: string,
     events: string[],
-  ): Promise<{ id: string; secret: string }> {
-    const res = await this.post<{ data: { id: string }; secret: string }>('/api/admin/webhooks', {
-      display_name: displayName,
-      url,
-      events,
-    });
-    return { id: res.data.id, secret: res.secret };
+    fields: Record<string, unknown> = {},
+  ): Promise<{ id: string; secret: string; webhook: Record<string, unknown> }> {
+    const res = await this.post<{ data: Record<string, unknown> & { id: string }; secret: string }>(
+      '/api/admin/webhooks',
+      { display_name: displayName, url, events, ...fields },
+    );
+    return { id: res.data.id, secret: res.secret, webhook: res.data };
+  }
+
+  async pauseWebhook(id: string): Promise<void> {
+    await this.post(`/api/admin/webhooks/${id}/pause`, {});
+  }
+
+  async resumeWebhook(id: string): Promise<void> {
+    await this.post(`/api/admin/webhooks/${id}/resume`, {});
+  }
+
+  async deleteWebhook(id: string): Promise<void> {
+    await this.send('DELETE', `/api/admin/webhooks/${id}`);
   }
 }
 

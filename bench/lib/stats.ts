@@ -18,6 +18,10 @@ export class Samples {
     return this.n;
   }
 
+  values(): number[] {
+    return Array.from(this.data.subarray(0, this.n));
+  }
+
   summary(): LatencySummary {
     return summarize(this.data.subarray(0, this.n));
   }
