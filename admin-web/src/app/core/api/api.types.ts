@@ -40,6 +40,14 @@ export interface Webhook {
   secret_rotated_at: string | null;
   created_at: string;
   updated_at: string;
+  /**
+   * Delivery lane settings and live state (API.md). Optional while the backend lands them: the
+   * console shows "—" for an absent value.
+   */
+  max_in_flight?: number;
+  rate_limit_per_second?: number | null;
+  ordering?: WebhookOrdering;
+  lane?: WebhookLane | null;
   /** Optional summary fields the backend may add; the console derives them when absent. */
   last_delivery_at?: string | null;
   last_delivery_status?: DeliveryStatus | null;
@@ -47,10 +55,27 @@ export interface Webhook {
   success_rate_24h?: number | null;
 }
 
+export type WebhookOrdering = 'none' | 'per_key';
+
+/** The endpoint's live delivery state. */
+export interface WebhookLane {
+  /** Requests open to the endpoint now. */
+  in_flight: number;
+  /** Deliveries due (the backlog). */
+  due: number;
+  /** When the oldest due delivery became due; null when nothing is due. */
+  oldest_due_at: string | null;
+  /** Until when a 429/503 `Retry-After` throttles the lane; null when not throttled. */
+  throttled_until: string | null;
+}
+
 export interface WebhookInput {
   display_name: string;
   url: string;
   events: string[];
+  max_in_flight?: number;
+  rate_limit_per_second?: number | null;
+  ordering?: WebhookOrdering;
 }
 
 export interface WebhookWithSecret {
@@ -74,6 +99,9 @@ export interface Delivery {
   webhook_name: string;
   url: string;
   event: string;
+  /** Optional while the backend lands per-key ordering: absent means unknown ("—"). */
+  ordering_key?: string | null;
+  sequence?: number | null;
   status: DeliveryStatus;
   is_test: boolean;
   attempt_count: number;
@@ -81,6 +109,8 @@ export interface Delivery {
   next_attempt_at: string | null;
   last_response_status: number | null;
   last_error: string | null;
+  /** The delivery an ordered delivery waits on (the head of its key), else null. */
+  waiting_for?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -110,6 +140,7 @@ export interface DeliveryFilters {
   webhook_id?: string;
   event?: string;
   status?: DeliveryStatus;
+  ordering_key?: string;
   from?: string;
   to?: string;
   limit?: number;

@@ -24,6 +24,7 @@ import {
   mdiEyeOutline,
   mdiFilterRemoveOutline,
   mdiFlaskOutline,
+  mdiHandBackLeftOutline,
   mdiHistory,
   mdiInboxOutline,
   mdiInformationOutline,
@@ -44,7 +45,11 @@ import {
   mdiSendOutline,
   mdiShieldAlertOutline,
   mdiShieldCheckOutline,
+  mdiSortNumericAscending,
+  mdiSpeedometerSlow,
   mdiSync,
+  mdiTimerSand,
+  mdiTrayFull,
   mdiWebhook,
 } from '@mdi/js';
 
@@ -97,6 +102,11 @@ const ICONS: Record<string, string> = {
   history: mdiHistory,
   'user-off': mdiAccountOffOutline,
   'user-on': mdiAccountCheckOutline,
+  throttled: mdiSpeedometerSlow,
+  backlog: mdiTrayFull,
+  waiting: mdiTimerSand,
+  held: mdiHandBackLeftOutline,
+  ordered: mdiSortNumericAscending,
 };
 
 export function provideIcons(): EnvironmentProviders {

@@ -2,11 +2,12 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
-  OnInit,
   computed,
+  effect,
   inject,
   input,
   signal,
+  untracked,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
@@ -14,17 +15,18 @@ import { MatExpansionModule } from '@angular/material/expansion';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { EMPTY, Subscription, catchError, exhaustMap, finalize, takeWhile, timer } from 'rxjs';
 import { DeliveryAttempt, DeliveryDetail } from '../../core/api/api.types';
 import { DeliveriesApi } from '../../core/api/deliveries-api';
-import { ApiError, toApiError } from '../../core/errors/api-error';
+import { remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { CopyButton } from '../../shared/copy-button';
 import { JsonView } from '../../shared/json-view';
 import { StatusChip, httpTone } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
 import { ViewState } from '../../shared/view-state';
+import { OrderingKey } from './ordering-key';
 
 /** How often and how long the page polls while an attempt is in flight. */
 export const POLL_MS = 1500;
@@ -50,6 +52,7 @@ const ERROR_HINTS: Record<string, string> = {
     MatTooltipModule,
     CopyButton,
     JsonView,
+    OrderingKey,
     StatusChip,
     TimeAgo,
     ViewState,
@@ -119,17 +122,17 @@ const ERROR_HINTS: Record<string, string> = {
     }
   `,
 })
-export class DeliveryDetailPage implements OnInit {
+export class DeliveryDetailPage {
   /** Route parameter. */
   readonly id = input.required<string>();
 
   private readonly api = inject(DeliveriesApi);
   private readonly notifier = inject(Notifier);
+  private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
 
-  protected readonly delivery = signal<DeliveryDetail | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly error = signal<ApiError | null>(null);
+  protected readonly detail = remote(() => this.api.get(this.id()));
+  protected readonly delivery = computed(() => this.detail.value() ?? null);
   protected readonly replaying = signal(false);
   protected readonly polling = signal(false);
   protected readonly attempts = computed(() =>
@@ -142,27 +145,37 @@ export class DeliveryDetailPage implements OnInit {
   protected readonly httpTone = httpTone;
   private pollSub: Subscription | null = null;
 
-  ngOnInit(): void {
-    this.load();
+  constructor() {
+    // The page stays when a link leads to another delivery (e.g. the head of its key).
+    effect(() => {
+      this.id();
+      untracked(() => {
+        this.detail.clear();
+        this.load();
+      });
+    });
+    // A pending delivery is followed until its attempt is recorded.
+    let followed: string | null = null;
+    effect(() => {
+      const d = this.delivery();
+      if (d?.status === 'pending' && followed !== d.id && !untracked(this.polling)) {
+        followed = d.id;
+        untracked(() => this.pollUntil((n) => n.status !== 'pending'));
+      }
+    });
   }
 
   protected load(): void {
-    this.loading.set(true);
-    this.error.set(null);
-    this.api
-      .get(this.id())
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (d) => {
-          this.delivery.set(d);
-          this.loading.set(false);
-          if (d.status === 'pending') this.pollUntil((n) => n.status !== 'pending');
-        },
-        error: (err: unknown) => {
-          this.error.set(toApiError(err));
-          this.loading.set(false);
-        },
-      });
+    this.pollSub?.unsubscribe();
+    this.detail.load();
+  }
+
+  /** The deliveries of this delivery's key to the same webhook. */
+  protected filterByKey(key: string): void {
+    const d = this.delivery();
+    void this.router.navigate(['/deliveries'], {
+      queryParams: { ordering_key: key, webhook_id: d?.webhook_id ?? null },
+    });
   }
 
   protected replay(): void {
@@ -173,7 +186,7 @@ export class DeliveryDetailPage implements OnInit {
     this.api.replay(d.id).subscribe({
       next: (updated) => {
         this.replaying.set(false);
-        this.delivery.update((cur) => (cur ? { ...cur, ...updated } : cur));
+        this.detail.update((cur) => ({ ...cur, ...updated }));
         this.notifier.success('Replay queued: one more attempt with a fresh signature');
         // The attempt runs in the background; follow it until it is recorded.
         this.pollUntil((n) => n.attempt_count > before && n.status !== 'pending');
@@ -197,7 +210,7 @@ export class DeliveryDetailPage implements OnInit {
         finalize(() => this.polling.set(false)),
         takeUntilDestroyed(this.destroyRef),
       )
-      .subscribe((d) => this.delivery.set(d));
+      .subscribe((d) => this.detail.set(d));
   }
 
   protected errorHint(a: DeliveryAttempt): string {

@@ -1,7 +1,13 @@
 import { convertToParamMap } from '@angular/router';
 import { Delivery } from '../../core/api/api.types';
-import { mergeNewest } from './delivery-list-page';
-import { filtersFromParams, filtersToParams, filtersToQuery } from './delivery-filters';
+import { mergeNewest } from '../../core/data/cursor-list';
+import {
+  DEFAULT_FILTERS,
+  filtersFromParams,
+  filtersToParams,
+  filtersToQuery,
+  isFiltered,
+} from './delivery-filters';
 
 describe('delivery filters', () => {
   const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -10,7 +16,15 @@ describe('delivery filters', () => {
     const f = filtersFromParams(
       convertToParamMap({ webhook_id: 'w1', status: 'bogus', range: '24h' }),
     );
-    expect(f).toEqual({ webhook_id: 'w1', event: '', status: '', range: '24h', from: '', to: '' });
+    expect(f).toEqual({
+      webhook_id: 'w1',
+      event: '',
+      status: '',
+      ordering_key: '',
+      range: '24h',
+      from: '',
+      to: '',
+    });
   });
 
   it('treats explicit from/to as a custom range', () => {
@@ -24,6 +38,7 @@ describe('delivery filters', () => {
         webhook_id: '',
         event: 'pbx.call.hangup',
         status: 'succeeded',
+        ordering_key: '',
         range: 'all',
         from: 'x',
         to: '',
@@ -32,6 +47,7 @@ describe('delivery filters', () => {
       webhook_id: null,
       event: 'pbx.call.hangup',
       status: 'succeeded',
+      ordering_key: null,
       range: null,
       from: null,
       to: null,
@@ -40,7 +56,15 @@ describe('delivery filters', () => {
 
   it('resolves relative ranges to ISO times for the API', () => {
     const q = filtersToQuery(
-      { webhook_id: 'w1', event: '', status: 'dead_letter', range: '1h', from: '', to: '' },
+      {
+        webhook_id: 'w1',
+        event: '',
+        status: 'dead_letter',
+        ordering_key: '',
+        range: '1h',
+        from: '',
+        to: '',
+      },
       NOW,
     );
     expect(q).toEqual({
@@ -56,6 +80,7 @@ describe('delivery filters', () => {
         webhook_id: '',
         event: '',
         status: '',
+        ordering_key: '',
         range: 'custom',
         from: '2026-05-01T00:00:00.000Z',
         to: '2026-05-02T00:00:00.000Z',
@@ -63,6 +88,16 @@ describe('delivery filters', () => {
       NOW,
     );
     expect(q).toEqual({ from: '2026-05-01T00:00:00.000Z', to: '2026-05-02T00:00:00.000Z' });
+  });
+
+  it('carries the ordering key through the URL (trimmed) to the API query', () => {
+    const f = filtersFromParams(convertToParamMap({ ordering_key: '  call:abc-1 ' }));
+    expect(f.ordering_key).toBe('call:abc-1');
+    expect(isFiltered(f)).toBe(true);
+    expect(filtersToParams(f)['ordering_key']).toBe('call:abc-1');
+    expect(filtersToQuery(f, NOW)).toEqual({ ordering_key: 'call:abc-1' });
+    expect(isFiltered(DEFAULT_FILTERS)).toBe(false);
+    expect(filtersToQuery(DEFAULT_FILTERS, NOW)).toEqual({});
   });
 });
 

@@ -12,11 +12,16 @@ export const RANGES: { key: RangeKey; label: string; ms: number | null }[] = [
   { key: 'custom', label: 'Custom range…', ms: null },
 ];
 
-/** What the filter form holds and the URL carries (`?webhook_id=&event=&status=&range=&from=&to=`). */
+/**
+ * What the filter form holds and the URL carries
+ * (`?webhook_id=&event=&status=&ordering_key=&range=&from=&to=`).
+ */
 export interface DeliveryFilterState {
   webhook_id: string;
   event: string;
   status: DeliveryStatus | '';
+  /** Exact ordering key (a call or lead), e.g. `call:…`. */
+  ordering_key: string;
   range: RangeKey;
   /** ISO 8601, only used when range is `custom`. */
   from: string;
@@ -27,6 +32,7 @@ export const DEFAULT_FILTERS: DeliveryFilterState = {
   webhook_id: '',
   event: '',
   status: '',
+  ordering_key: '',
   range: 'all',
   from: '',
   to: '',
@@ -43,6 +49,7 @@ export function filtersFromParams(p: ParamMap): DeliveryFilterState {
     status: (DELIVERY_STATUSES as readonly string[]).includes(status)
       ? (status as DeliveryStatus)
       : '',
+    ordering_key: (p.get('ordering_key') ?? '').trim(),
     range: RANGES.some((r) => r.key === range) ? range : from || to ? 'custom' : 'all',
     from,
     to,
@@ -55,10 +62,16 @@ export function filtersToParams(f: DeliveryFilterState): Params {
     webhook_id: f.webhook_id || null,
     event: f.event || null,
     status: f.status || null,
+    ordering_key: f.ordering_key.trim() || null,
     range: f.range === 'all' ? null : f.range,
     from: custom && f.from ? f.from : null,
     to: custom && f.to ? f.to : null,
   };
+}
+
+/** True when any filter narrows the list. */
+export function isFiltered(f: DeliveryFilterState): boolean {
+  return !!(f.webhook_id || f.event || f.status || f.ordering_key || f.range !== 'all');
 }
 
 /** The API query for a filter state, with relative ranges resolved against `now`. */
@@ -67,6 +80,7 @@ export function filtersToQuery(f: DeliveryFilterState, now: number): DeliveryFil
   if (f.webhook_id) q.webhook_id = f.webhook_id;
   if (f.event) q.event = f.event;
   if (f.status) q.status = f.status;
+  if (f.ordering_key.trim()) q.ordering_key = f.ordering_key.trim();
   const range = RANGES.find((r) => r.key === f.range);
   if (range?.ms) q.from = new Date(now - range.ms).toISOString();
   if (f.range === 'custom') {

@@ -21,12 +21,13 @@ import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { Subscription, debounceTime, filter, interval, map } from 'rxjs';
-import { DELIVERY_STATUSES, Delivery, EventType, Webhook } from '../../core/api/api.types';
+import { Subscription, debounceTime, map } from 'rxjs';
+import { DELIVERY_STATUSES, Delivery } from '../../core/api/api.types';
 import { DeliveriesApi } from '../../core/api/deliveries-api';
 import { EventTypesApi } from '../../core/api/event-types-api';
 import { WebhooksApi } from '../../core/api/webhooks-api';
-import { ApiError, toApiError } from '../../core/errors/api-error';
+import { cursorList } from '../../core/data/cursor-list';
+import { pollWhileVisible, remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { isoToLocalInput, localInputToIso } from '../../core/ui/time';
 import { CopyButton } from '../../shared/copy-button';
@@ -45,7 +46,9 @@ import {
   filtersFromParams,
   filtersToParams,
   filtersToQuery,
+  isFiltered,
 } from './delivery-filters';
+import { OrderingKey } from './ordering-key';
 
 export const PAGE_SIZE = 50;
 export const AUTO_REFRESH_MS = 5000;
@@ -73,6 +76,7 @@ const STATUS_LABELS: Record<string, string> = {
     MatTableModule,
     MatTooltipModule,
     CopyButton,
+    OrderingKey,
     StatusChip,
     TimeAgo,
     ViewState,
@@ -113,6 +117,19 @@ const STATUS_LABELS: Record<string, string> = {
     .count {
       color: var(--mat-sys-on-surface-variant);
     }
+    .held {
+      display: flex;
+      align-items: center;
+      gap: 2px;
+      margin-top: 4px;
+      font-size: 12px;
+      white-space: nowrap;
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .held mat-icon {
+      width: 14px;
+      height: 14px;
+    }
   `,
 })
 export class DeliveryListPage implements OnInit {
@@ -134,29 +151,23 @@ export class DeliveryListPage implements OnInit {
     webhook_id: [''],
     event: [''],
     status: [''],
+    ordering_key: [''],
     range: ['all' as RangeKey],
     fromLocal: [''],
     toLocal: [''],
   });
 
-  protected readonly webhooks = signal<Webhook[]>([]);
-  protected readonly eventTypes = signal<EventType[]>([]);
-  protected readonly items = signal<Delivery[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadingMore = signal(false);
-  protected readonly loaded = signal(false);
-  protected readonly error = signal<ApiError | null>(null);
-  protected readonly autoRefresh = signal(false);
-  protected readonly lastRefreshed = signal<string | null>(null);
+  protected readonly webhooks = remote(() => this.webhooksApi.list());
+  protected readonly eventTypes = remote(() => this.eventTypesApi.list());
   private readonly state = signal<DeliveryFilterState>(DEFAULT_FILTERS);
+  protected readonly list = cursorList<Delivery>(
+    (cursor) =>
+      this.api.list({ ...filtersToQuery(this.state(), Date.now()), limit: PAGE_SIZE, cursor }),
+    (err) => this.notifier.report(err),
+  );
+  protected readonly autoRefresh = signal(false);
   protected readonly custom = computed(() => this.state().range === 'custom');
-  protected readonly filtered = computed(() => {
-    const s = this.state();
-    return !!(s.webhook_id || s.event || s.status || s.range !== 'all');
-  });
-  private pages = 0;
-  private loadSub: Subscription | null = null;
+  protected readonly filtered = computed(() => isFiltered(this.state()));
   private refreshSub: Subscription | null = null;
 
   protected readonly compact = toSignal(
@@ -166,144 +177,55 @@ export class DeliveryListPage implements OnInit {
     { initialValue: false },
   );
   protected readonly columns = computed(() =>
-    this.compact() ? ['event', 'status'] : ['event', 'status', 'http', 'attempts', 'time', 'id'],
+    this.compact()
+      ? ['event', 'status']
+      : ['event', 'key', 'status', 'http', 'attempts', 'time', 'id'],
   );
 
   ngOnInit(): void {
-    this.webhooksApi
-      .list()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({ next: (w) => this.webhooks.set(w), error: () => this.webhooks.set([]) });
-    this.eventTypesApi
-      .list()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({ next: (t) => this.eventTypes.set(t), error: () => this.eventTypes.set([]) });
-
+    this.webhooks.load();
+    this.eventTypes.load();
     // The URL is the source of truth for filters, so a filtered view can be linked to.
     this.route.queryParamMap.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((params) => {
       const s = filtersFromParams(params);
       this.state.set(s);
-      this.form.setValue(
-        {
-          webhook_id: s.webhook_id,
-          event: s.event,
-          status: s.status,
-          range: s.range,
-          fromLocal: isoToLocalInput(s.from),
-          toLocal: isoToLocalInput(s.to),
-        },
-        { emitEvent: false },
-      );
-      this.reload();
+      this.form.setValue(formValueOf(s), { emitEvent: false });
+      this.list.reload();
     });
-
     this.form.valueChanges
-      .pipe(debounceTime(200), takeUntilDestroyed(this.destroyRef))
-      .subscribe(() => {
-        const v = this.form.getRawValue();
-        const next: DeliveryFilterState = {
-          webhook_id: v.webhook_id,
-          event: v.event,
-          status: v.status as DeliveryFilterState['status'],
-          range: v.range,
-          from: localInputToIso(v.fromLocal) ?? '',
-          to: localInputToIso(v.toLocal) ?? '',
-        };
-        void this.router.navigate([], {
-          relativeTo: this.route,
-          queryParams: filtersToParams(next),
-          replaceUrl: true,
-        });
-      });
+      .pipe(debounceTime(250), takeUntilDestroyed(this.destroyRef))
+      .subscribe(() => this.navigate(stateOf(this.form.getRawValue())));
   }
 
   protected reload(): void {
-    this.loadSub?.unsubscribe();
-    this.loading.set(true);
-    this.error.set(null);
-    this.loadSub = this.api
-      .list({ ...filtersToQuery(this.state(), Date.now()), limit: PAGE_SIZE })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (page) => {
-          this.items.set(page.data);
-          this.nextCursor.set(page.next_cursor);
-          this.pages = 1;
-          this.loading.set(false);
-          this.loaded.set(true);
-          this.lastRefreshed.set(new Date().toISOString());
-        },
-        error: (err: unknown) => {
-          this.error.set(toApiError(err));
-          this.loading.set(false);
-        },
-      });
-  }
-
-  protected loadMore(): void {
-    const cursor = this.nextCursor();
-    if (!cursor) return;
-    this.loadingMore.set(true);
-    this.api
-      .list({ ...filtersToQuery(this.state(), Date.now()), limit: PAGE_SIZE, cursor })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (page) => {
-          const seen = new Set(this.items().map((d) => d.id));
-          this.items.update((list) => [...list, ...page.data.filter((d) => !seen.has(d.id))]);
-          this.nextCursor.set(page.next_cursor);
-          this.pages++;
-          this.loadingMore.set(false);
-        },
-        error: (err: unknown) => {
-          this.loadingMore.set(false);
-          this.notifier.report(err);
-        },
-      });
-  }
-
-  /** Refreshes the newest page in place: updated rows change, new rows appear on top. */
-  private refreshNewest(): void {
-    this.api
-      .list({ ...filtersToQuery(this.state(), Date.now()), limit: PAGE_SIZE })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (page) => {
-          this.items.update((list) => mergeNewest(list, page.data));
-          if (this.pages <= 1) this.nextCursor.set(page.next_cursor);
-          this.lastRefreshed.set(new Date().toISOString());
-          this.error.set(null);
-        },
-        error: (err: unknown) => this.error.set(toApiError(err)),
-      });
+    this.list.reload();
   }
 
   protected setAutoRefresh(on: boolean): void {
     this.autoRefresh.set(on);
     this.refreshSub?.unsubscribe();
-    this.refreshSub = null;
-    if (on) {
-      this.refreshSub = interval(AUTO_REFRESH_MS)
-        .pipe(
-          filter(() => typeof document === 'undefined' || !document.hidden),
-          takeUntilDestroyed(this.destroyRef),
-        )
-        .subscribe(() => this.refreshNewest());
-    }
+    this.refreshSub = on
+      ? pollWhileVisible(AUTO_REFRESH_MS, () => this.list.refreshNewest(), this.destroyRef)
+      : null;
   }
 
   protected clearFilters(): void {
     void this.router.navigate([], { relativeTo: this.route, queryParams: {} });
   }
 
+  /** Shows only the deliveries of one ordering key (a click on a key). */
+  protected filterByKey(key: string): void {
+    this.navigate({ ...this.state(), ordering_key: key });
+  }
+
   protected webhookName(id: string | null, fallback: string): string {
-    return this.webhooks().find((w) => w.id === id)?.display_name ?? fallback;
+    return (this.webhooks.value() ?? []).find((w) => w.id === id)?.display_name ?? fallback;
   }
 
   protected replayDeadLetters(): void {
     const data: ReplayDeadLettersData = {
       webhookId: this.state().webhook_id || undefined,
-      webhooks: this.webhooks(),
+      webhooks: this.webhooks.value() ?? [],
     };
     this.dialog
       .open(ReplayDeadLettersDialog, { data, width: '480px', maxWidth: '95vw' })
@@ -314,12 +236,38 @@ export class DeliveryListPage implements OnInit {
   protected open(d: Delivery): void {
     void this.router.navigate(['/deliveries', d.id]);
   }
+
+  private navigate(next: DeliveryFilterState): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: filtersToParams(next),
+      replaceUrl: true,
+    });
+  }
 }
 
-/** Merges a fresh newest page into the list shown: replaces by id, prepends new rows. */
-export function mergeNewest(current: readonly Delivery[], fresh: readonly Delivery[]): Delivery[] {
-  const freshById = new Map(fresh.map((d) => [d.id, d]));
-  const known = new Set(current.map((d) => d.id));
-  const added = fresh.filter((d) => !known.has(d.id));
-  return [...added, ...current.map((d) => freshById.get(d.id) ?? d)];
+type FilterFormValue = ReturnType<DeliveryListPage['form']['getRawValue']>;
+
+function formValueOf(s: DeliveryFilterState): FilterFormValue {
+  return {
+    webhook_id: s.webhook_id,
+    event: s.event,
+    status: s.status,
+    ordering_key: s.ordering_key,
+    range: s.range,
+    fromLocal: isoToLocalInput(s.from),
+    toLocal: isoToLocalInput(s.to),
+  };
+}
+
+function stateOf(v: FilterFormValue): DeliveryFilterState {
+  return {
+    webhook_id: v.webhook_id,
+    event: v.event,
+    status: v.status as DeliveryFilterState['status'],
+    ordering_key: v.ordering_key,
+    range: v.range,
+    from: localInputToIso(v.fromLocal) ?? '',
+    to: localInputToIso(v.toLocal) ?? '',
+  };
 }

@@ -100,6 +100,77 @@ describe('delivery pages', () => {
       await tick();
       expect(q('deliveries-error').textContent).toContain('Server Error');
     });
+
+    it('shows ordering key and sequence, "—" when the backend has none', async () => {
+      (await open('/deliveries')).flush({
+        data: [{ ...delivery('d1'), ordering_key: 'call:c-1', sequence: 3 }, delivery('d2')],
+        next_cursor: null,
+      });
+      await tick();
+      const [keyed, plain] = qa('delivery-row');
+      expect(keyed.getAttribute('data-ordering-key')).toBe('call:c-1');
+      const key = keyed.querySelector('[data-testid="delivery-row-key"]')!;
+      expect(key.textContent).toContain('call:c-1');
+      expect(keyed.querySelector('[data-testid="delivery-row-key-sequence"]')!.textContent).toBe(
+        '#3',
+      );
+      expect(plain.querySelector('[data-testid="delivery-row-key"]')!.textContent).toContain('—');
+      expect(plain.querySelector('[data-testid="delivery-row-key-sequence"]')).toBeNull();
+    });
+
+    it('filters by a key clicked in the list, keeping the other filters', async () => {
+      (await open('/deliveries?webhook_id=w1')).flush({
+        data: [{ ...delivery('d1'), ordering_key: 'lead:42', sequence: 1 }],
+        next_cursor: null,
+      });
+      await tick();
+      q<HTMLButtonElement>('delivery-row-key').click();
+      await tick();
+      expect(TestBed.inject(Router).url).toBe('/deliveries?webhook_id=w1&ordering_key=lead:42');
+      const req = listRequest();
+      expect(req.request.params.get('ordering_key')).toBe('lead:42');
+      expect(req.request.params.get('webhook_id')).toBe('w1');
+      req.flush({ data: [], next_cursor: null });
+      await tick();
+      expect(q('deliveries-empty').textContent).toContain('No deliveries match');
+      expect(q<HTMLInputElement>('deliveries-filter-ordering-key').value).toBe('lead:42');
+    });
+
+    it('sends a typed ordering key to the API', async () => {
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      try {
+        (await open('/deliveries')).flush({ data: [], next_cursor: null });
+        await tick();
+        const input = q<HTMLInputElement>('deliveries-filter-ordering-key');
+        input.value = 'call:c-9';
+        input.dispatchEvent(new Event('input'));
+        await vi.advanceTimersByTimeAsync(300);
+        await tick();
+        const req = listRequest();
+        expect(req.request.params.get('ordering_key')).toBe('call:c-9');
+        req.flush({ data: [], next_cursor: null });
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('says what a held delivery waits for, with a link to the head of its key', async () => {
+      (await open('/deliveries')).flush({
+        data: [
+          {
+            ...delivery('d2', 'pending'),
+            ordering_key: 'call:c-1',
+            sequence: 2,
+            waiting_for: 'd1',
+          },
+        ],
+        next_cursor: null,
+      });
+      await tick();
+      const link = q<HTMLAnchorElement>('delivery-row-waiting-for');
+      expect(link.textContent).toContain('waits for');
+      expect(link.getAttribute('href')).toBe('/deliveries/d1');
+    });
   });
 
   describe('detail', () => {
@@ -225,6 +296,52 @@ describe('delivery pages', () => {
       await tick();
       expect(q('api-error-message').textContent).toContain('already pending');
       expect(TestBed.inject(Router).url).toBe('/deliveries/d1');
+    });
+
+    it('shows key, sequence and, when held, the delivery it waits for; follows the link', async () => {
+      await harness.navigateByUrl('/deliveries/d2');
+      http.expectOne('/api/admin/deliveries/d2').flush({
+        data: {
+          ...detail,
+          id: 'd2',
+          status: 'retrying',
+          ordering_key: 'call:c-1',
+          sequence: 2,
+          waiting_for: 'd1',
+        },
+      });
+      await tick();
+      expect(q('delivery-ordering-key').textContent).toContain('call:c-1');
+      expect(q('delivery-sequence').textContent).toContain('2');
+      expect(q('delivery-held').textContent).toContain('call:c-1');
+      const link = q<HTMLAnchorElement>('delivery-waiting-for');
+      expect(link.getAttribute('href')).toBe('/deliveries/d1');
+      link.click();
+      await tick();
+      // The same page shows the head now: it loads it instead of keeping the held one.
+      http.expectOne('/api/admin/deliveries/d1').flush({
+        data: { ...detail, ordering_key: 'call:c-1', sequence: 1, waiting_for: null },
+      });
+      await tick();
+      expect(q('delivery-detail').getAttribute('data-delivery-id')).toBe('d1');
+      expect(q('delivery-held')).toBeNull();
+      q<HTMLButtonElement>('delivery-ordering-key').click();
+      await tick();
+      expect(TestBed.inject(Router).url).toBe('/deliveries?ordering_key=call:c-1&webhook_id=w1');
+      http.expectOne('/api/admin/webhooks').flush({ data: [] });
+      http.expectOne('/api/admin/event-types').flush({ data: [] });
+      const req = listRequest();
+      expect(req.request.params.get('ordering_key')).toBe('call:c-1');
+      req.flush({ data: [], next_cursor: null });
+    });
+
+    it('shows "—" for key and sequence when the backend has none', async () => {
+      await harness.navigateByUrl('/deliveries/d1');
+      http.expectOne('/api/admin/deliveries/d1').flush({ data: detail });
+      await tick();
+      expect(q('delivery-ordering-key').textContent).toContain('—');
+      expect(q('delivery-sequence').textContent).toContain('—');
+      expect(q('delivery-held')).toBeNull();
     });
   });
 });

@@ -164,4 +164,52 @@ describe('WebhookDetailPage', () => {
     expect(q('test-result-duration').textContent).toContain('87 ms');
     expect(q('test-result-body').textContent).toContain('"ok": true');
   });
+
+  it('shows the live lane, its limits and ordering, "—" for what the backend lacks', async () => {
+    await open(base);
+    expect(q('webhook-lane').getAttribute('data-lane-state')).toBe('unknown');
+    expect(q('webhook-lane-in-flight').textContent).toContain('—');
+    expect(q('webhook-detail-rate-limit').textContent).toContain('—');
+    expect(q('webhook-detail-ordering').textContent).toContain('—');
+  });
+
+  it('shows a backed-up lane with why, and re-reads it while open', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const now = Date.now();
+      const laned: Webhook = {
+        ...base,
+        max_in_flight: 2,
+        rate_limit_per_second: 50,
+        ordering: 'per_key',
+        lane: {
+          in_flight: 2,
+          due: 800,
+          oldest_due_at: new Date(now - 125_000).toISOString(),
+          throttled_until: null,
+        },
+      };
+      await open(laned);
+      expect(q('webhook-lane').getAttribute('data-lane-state')).toBe('backed_up');
+      expect(q('webhook-lane-reason').textContent).toContain('not keeping up');
+      expect(q('webhook-lane-in-flight').textContent).toContain('2');
+      expect(q('webhook-lane').textContent).toContain('of 2 allowed');
+      expect(q('webhook-lane-due').textContent).toContain('800');
+      expect(q('webhook-lane-oldest').textContent).toContain('2 min');
+      expect(q('webhook-lane-throttled').textContent).toContain('Not throttled');
+      expect(q('webhook-detail-rate-limit').textContent).toContain('50 requests per second');
+      expect(q('webhook-detail-ordering').getAttribute('data-ordering')).toBe('per_key');
+
+      await vi.advanceTimersByTimeAsync(5000);
+      const until = new Date(Date.now() + 10_000).toISOString();
+      http.expectOne('/api/admin/webhooks/w1').flush({
+        data: { ...laned, lane: { ...laned.lane!, throttled_until: until } },
+      });
+      await tick();
+      expect(q('webhook-lane').getAttribute('data-lane-state')).toBe('throttled');
+      expect(q('webhook-lane-throttled').textContent).toContain('s more');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -3,11 +3,11 @@ import {
   Component,
   DestroyRef,
   OnInit,
+  computed,
   inject,
   input,
   signal,
 } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
@@ -15,11 +15,11 @@ import { MatMenuModule } from '@angular/material/menu';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router, RouterLink } from '@angular/router';
-import { Observable, filter, switchMap } from 'rxjs';
-import { Delivery, Webhook } from '../../core/api/api.types';
+import { Observable, filter, map, switchMap } from 'rxjs';
+import { Webhook } from '../../core/api/api.types';
 import { DeliveriesApi } from '../../core/api/deliveries-api';
 import { WebhooksApi } from '../../core/api/webhooks-api';
-import { ApiError, toApiError } from '../../core/errors/api-error';
+import { pollWhileVisible, remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { CopyButton } from '../../shared/copy-button';
 import { Dialogs } from '../../shared/dialogs';
@@ -27,6 +27,8 @@ import { StatusChip, httpTone } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
 import { ViewState } from '../../shared/view-state';
 import { moduleLabel } from './event-picker';
+import { LANE_REFRESH_MS } from './lane';
+import { LaneStatus } from './lane-status';
 import { ReplayDeadLettersDialog, ReplayDeadLettersData } from './replay-dead-letters-dialog';
 import { SendTestDialog } from './send-test-dialog';
 
@@ -42,6 +44,7 @@ type Busy = null | 'pause' | 'resume' | 'rotate' | 'delete';
     MatProgressBarModule,
     MatTooltipModule,
     CopyButton,
+    LaneStatus,
     StatusChip,
     TimeAgo,
     ViewState,
@@ -109,6 +112,9 @@ type Busy = null | 'pause' | 'resume' | 'rotate' | 'delete';
     .section-head h2 {
       margin: 0;
     }
+    .live {
+      font: var(--mat-sys-body-small);
+    }
     .danger {
       display: flex;
       flex-wrap: wrap;
@@ -133,47 +139,29 @@ export class WebhookDetailPage implements OnInit {
   private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
 
-  protected readonly webhook = signal<Webhook | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly error = signal<ApiError | null>(null);
+  /** The webhook, re-read quietly every few seconds while visible: its lane is live. */
+  protected readonly webhook = remote(() => this.api.get(this.id()));
+  protected readonly readAt = computed(() => Date.parse(this.webhook.updatedAt() ?? '') || null);
+  protected readonly recent = remote(() =>
+    this.deliveriesApi.list({ webhook_id: this.id(), limit: 10 }).pipe(map((p) => p.data)),
+  );
   protected readonly busy = signal<Busy>(null);
-  protected readonly recent = signal<Delivery[] | null>(null);
-  protected readonly recentError = signal<ApiError | null>(null);
   protected readonly moduleLabel = moduleLabel;
   protected readonly httpTone = httpTone;
+  protected readonly refreshSeconds = LANE_REFRESH_MS / 1000;
 
   ngOnInit(): void {
     this.load();
+    pollWhileVisible(LANE_REFRESH_MS, () => this.webhook.refresh(), this.destroyRef);
   }
 
   protected load(): void {
-    this.loading.set(true);
-    this.error.set(null);
-    this.api
-      .get(this.id())
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (w) => {
-          this.webhook.set(w);
-          this.loading.set(false);
-          this.loadRecent();
-        },
-        error: (err: unknown) => {
-          this.error.set(toApiError(err));
-          this.loading.set(false);
-        },
-      });
+    this.webhook.load();
+    this.recent.load();
   }
 
   protected loadRecent(): void {
-    this.recentError.set(null);
-    this.deliveriesApi
-      .list({ webhook_id: this.id(), limit: 10 })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (page) => this.recent.set(page.data),
-        error: (err: unknown) => this.recentError.set(toApiError(err)),
-      });
+    this.recent.load();
   }
 
   protected pause(): void {
@@ -185,7 +173,7 @@ export class WebhookDetailPage implements OnInit {
   }
 
   protected resume(): void {
-    const w = this.webhook();
+    const w = this.webhook.value();
     this.run(
       'resume',
       this.api.resume(this.id()),
@@ -194,7 +182,7 @@ export class WebhookDetailPage implements OnInit {
   }
 
   protected rotate(): void {
-    const w = this.webhook();
+    const w = this.webhook.value();
     if (!w) return;
     this.dialogs
       .confirm({
@@ -234,7 +222,7 @@ export class WebhookDetailPage implements OnInit {
   }
 
   protected remove(): void {
-    const w = this.webhook();
+    const w = this.webhook.value();
     if (!w) return;
     this.dialogs
       .confirm({
@@ -267,7 +255,7 @@ export class WebhookDetailPage implements OnInit {
   }
 
   protected sendTest(): void {
-    const w = this.webhook();
+    const w = this.webhook.value();
     if (!w) return;
     this.dialog
       .open(SendTestDialog, { data: w, width: '640px', maxWidth: '95vw' })
@@ -276,7 +264,7 @@ export class WebhookDetailPage implements OnInit {
   }
 
   protected replayDeadLetters(): void {
-    const w = this.webhook();
+    const w = this.webhook.value();
     if (!w) return;
     const data: ReplayDeadLettersData = { webhookId: w.id, webhooks: [w] };
     this.dialog

@@ -160,4 +160,90 @@ describe('WebhookFormPage', () => {
     await settle();
     expect(TestBed.inject(Router).url).toBe('/webhooks/w1');
   });
+
+  it('offers the lane settings with their defaults and help', async () => {
+    await open('/webhooks/new');
+    expect(q<HTMLInputElement>('webhook-max-in-flight').value).toBe('8');
+    expect(q<HTMLInputElement>('webhook-rate-limit').value).toBe('');
+    expect(q('webhook-max-in-flight-help').textContent).toContain('1–64');
+    expect(q('webhook-rate-limit-help').textContent).toContain('no limit');
+    expect(q('webhook-ordering-per_key').textContent).toContain(
+      'a failing call holds back only its own later events',
+    );
+    expect(q('webhook-ordering-none').querySelector('input')!.checked).toBe(true);
+  });
+
+  it('refuses lane settings out of range before posting', async () => {
+    await open('/webhooks/new');
+    type('webhook-display-name', 'CRM');
+    type('webhook-url', 'https://crm.example.com/hook');
+    check('event-option-pbx.call.hangup');
+    type('webhook-max-in-flight', '65');
+    type('webhook-rate-limit', '0');
+    q<HTMLButtonElement>('webhook-form-submit').click();
+    await settle();
+    harness.detectChanges();
+    http.expectNone('/api/admin/webhooks');
+    expect(q('webhook-max-in-flight-error').textContent).toContain('1 to 64');
+    expect(q('webhook-rate-limit-error').textContent).toContain('1 to 10,000');
+  });
+
+  it('creates with max in flight, a rate limit and per-key ordering', async () => {
+    await open('/webhooks/new');
+    type('webhook-display-name', 'CRM');
+    type('webhook-url', 'https://crm.example.com/hook');
+    check('event-option-pbx.call.hangup');
+    type('webhook-max-in-flight', '2');
+    type('webhook-rate-limit', '50');
+    check('webhook-ordering-per_key');
+    await settle();
+    q<HTMLButtonElement>('webhook-form-submit').click();
+    const req = http.expectOne({ method: 'POST', url: '/api/admin/webhooks' });
+    expect(req.request.body).toEqual({
+      display_name: 'CRM',
+      url: 'https://crm.example.com/hook',
+      events: ['pbx.call.hangup'],
+      max_in_flight: 2,
+      rate_limit_per_second: 50,
+      ordering: 'per_key',
+    });
+    req.flush(
+      {
+        message: 'The given data was invalid.',
+        errors: { max_in_flight: ['too many, says the server'] },
+      },
+      { status: 422, statusText: 'Unprocessable Entity' },
+    );
+    await settle();
+    harness.detectChanges();
+    expect(q('webhook-max-in-flight-error').textContent).toContain('too many, says the server');
+  });
+
+  it('edits the lane settings of a webhook that has them', async () => {
+    await harness.navigateByUrl('/webhooks/w1/edit');
+    http.expectOne('/api/admin/event-types').flush({ data: catalogue });
+    await settle();
+    const laned: Webhook = {
+      ...created,
+      max_in_flight: 4,
+      rate_limit_per_second: 100,
+      ordering: 'per_key',
+      lane: { in_flight: 0, due: 0, oldest_due_at: null, throttled_until: null },
+    };
+    http.expectOne('/api/admin/webhooks/w1').flush({ data: laned });
+    await settle();
+    harness.detectChanges();
+    expect(q<HTMLInputElement>('webhook-max-in-flight').value).toBe('4');
+    expect(q<HTMLInputElement>('webhook-rate-limit').value).toBe('100');
+    expect(q('webhook-ordering-per_key').querySelector('input')!.checked).toBe(true);
+    type('webhook-rate-limit', '');
+    check('webhook-ordering-none');
+    await settle();
+    q<HTMLButtonElement>('webhook-form-submit').click();
+    const req = http.expectOne({ method: 'PATCH', url: '/api/admin/webhooks/w1' });
+    expect(req.request.body).toEqual({ rate_limit_per_second: null, ordering: 'none' });
+    req.flush({ data: { ...laned, rate_limit_per_second: null, ordering: 'none' } });
+    await settle();
+    expect(TestBed.inject(Router).url).toBe('/webhooks/w1');
+  });
 });

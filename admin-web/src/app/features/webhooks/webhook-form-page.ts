@@ -16,6 +16,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatRadioModule } from '@angular/material/radio';
 import { Router, RouterLink } from '@angular/router';
 import { switchMap } from 'rxjs';
 import { EventGroup, EventTypesApi, groupByModule } from '../../core/api/event-types-api';
@@ -27,7 +28,18 @@ import { Dialogs } from '../../shared/dialogs';
 import { ViewState } from '../../shared/view-state';
 import { EventPicker } from './event-picker';
 import { urlErrorMessage } from './https-url.validator';
-import { MAX_NAME_LENGTH, buildWebhookForm } from './webhook-form';
+import {
+  MAX_IN_FLIGHT,
+  MAX_NAME_LENGTH,
+  RATE_LIMIT,
+  WebhookField,
+  WebhookFormValue,
+  buildWebhookForm,
+  createInput,
+  formValueOf,
+  patchInput,
+  webhookFieldError,
+} from './webhook-form';
 
 /** Create (`/webhooks/new`) and edit (`/webhooks/:id/edit`) a webhook. */
 @Component({
@@ -40,6 +52,7 @@ import { MAX_NAME_LENGTH, buildWebhookForm } from './webhook-form';
     MatIconModule,
     MatInputModule,
     MatProgressBarModule,
+    MatRadioModule,
     EventPicker,
     ViewState,
   ],
@@ -78,6 +91,35 @@ import { MAX_NAME_LENGTH, buildWebhookForm } from './webhook-form';
     .url-ok {
       color: var(--app-on-success-container);
     }
+    .section-intro {
+      margin: 0 0 16px;
+    }
+    .lane-fields {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
+      gap: 16px 24px;
+    }
+    .lane-fields mat-form-field + mat-form-field {
+      margin-top: 0;
+    }
+    h3 {
+      font: var(--mat-sys-title-small);
+      margin: 24px 0 4px;
+    }
+    .ordering {
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+    }
+    .option-title {
+      display: block;
+      font-weight: 500;
+    }
+    .option-help {
+      display: block;
+      color: var(--mat-sys-on-surface-variant);
+      font: var(--mat-sys-body-small);
+    }
   `,
 })
 export class WebhookFormPage implements OnInit {
@@ -93,6 +135,10 @@ export class WebhookFormPage implements OnInit {
 
   protected readonly form = buildWebhookForm();
   protected readonly maxName = MAX_NAME_LENGTH;
+  protected readonly maxInFlight = MAX_IN_FLIGHT;
+  protected readonly rateLimit = RATE_LIMIT;
+  /** The values the edit form was loaded with: the PATCH sends only what differs. */
+  private initial: WebhookFormValue | null = null;
   protected readonly groups = signal<EventGroup[]>([]);
   protected readonly loading = signal(true);
   protected readonly loadError = signal<ApiError | null>(null);
@@ -132,11 +178,8 @@ export class WebhookFormPage implements OnInit {
         next: (webhook) => {
           if (webhook) {
             this.original.set(webhook);
-            this.form.setValue({
-              display_name: webhook.display_name,
-              url: webhook.url,
-              events: webhook.events,
-            });
+            this.initial = formValueOf(webhook);
+            this.form.setValue(this.initial);
           }
           this.loading.set(false);
         },
@@ -151,16 +194,8 @@ export class WebhookFormPage implements OnInit {
     return urlErrorMessage(this.form.controls.url);
   }
 
-  protected fieldError(name: 'display_name' | 'events'): string | null {
-    const c = this.form.controls[name];
-    if (!c.errors || !(c.touched || c.dirty)) return null;
-    if (typeof c.errors['server'] === 'string') return c.errors['server'];
-    if (name === 'display_name') {
-      if (c.errors['required'] || c.errors['blank']) return 'Give the webhook a name.';
-      if (c.errors['maxlength']) return `At most ${MAX_NAME_LENGTH} characters.`;
-    }
-    if (name === 'events' && c.errors['required']) return 'Pick at least one event.';
-    return null;
+  protected fieldError(name: WebhookField): string | null {
+    return webhookFieldError(name, this.form.controls[name]);
   }
 
   protected submit(): void {
@@ -170,33 +205,29 @@ export class WebhookFormPage implements OnInit {
       return;
     }
     const value = this.form.getRawValue();
-    const input: WebhookInput = {
-      display_name: value.display_name.trim(),
-      url: value.url.trim(),
-      events: value.events,
-    };
-    this.saving.set(true);
     const original = this.original();
-    if (original) {
-      const patch: Partial<WebhookInput> = {};
-      if (input.display_name !== original.display_name) patch.display_name = input.display_name;
-      if (input.url !== original.url) patch.url = input.url;
-      if (!sameList(input.events, original.events)) patch.events = input.events;
-      if (!Object.keys(patch).length) {
-        this.saving.set(false);
-        void this.router.navigate(['/webhooks', original.id]);
-        return;
-      }
-      this.webhooksApi.update(original.id, patch).subscribe({
-        next: (w) => {
-          this.saving.set(false);
-          this.notifier.success('Webhook saved');
-          void this.router.navigate(['/webhooks', w.id]);
-        },
-        error: (err: unknown) => this.failed(err),
-      });
+    if (original) this.save(original, patchInput(value, this.initial ?? formValueOf(original)));
+    else this.create(createInput(value));
+  }
+
+  private save(original: Webhook, patch: Partial<WebhookInput> | null): void {
+    if (!patch) {
+      void this.router.navigate(['/webhooks', original.id]);
       return;
     }
+    this.saving.set(true);
+    this.webhooksApi.update(original.id, patch).subscribe({
+      next: (w) => {
+        this.saving.set(false);
+        this.notifier.success('Webhook saved');
+        void this.router.navigate(['/webhooks', w.id]);
+      },
+      error: (err: unknown) => this.failed(err),
+    });
+  }
+
+  private create(input: WebhookInput): void {
+    this.saving.set(true);
     this.webhooksApi.create(input).subscribe({
       next: ({ data, secret }) => {
         this.saving.set(false);
@@ -225,10 +256,6 @@ const asYouTypeMatcher: ErrorStateMatcher = {
   isErrorState: (control: AbstractControl | null) =>
     !!control && control.invalid && (control.dirty || control.touched),
 };
-
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
-}
 
 function focusFirstInvalid(): void {
   setTimeout(() => {

@@ -5,6 +5,7 @@ import {
   DestroyRef,
   OnInit,
   computed,
+  effect,
   inject,
   signal,
 } from '@angular/core';
@@ -18,10 +19,12 @@ import { RouterLink } from '@angular/router';
 import { map } from 'rxjs';
 import { Webhook } from '../../core/api/api.types';
 import { WebhooksApi } from '../../core/api/webhooks-api';
-import { ApiError, toApiError } from '../../core/errors/api-error';
+import { pollWhileVisible, remote } from '../../core/data/remote';
 import { StatusChip } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
 import { ViewState } from '../../shared/view-state';
+import { LANE_REFRESH_MS, laneView } from './lane';
+import { LaneStatus } from './lane-status';
 import { WebhookStats, WebhookStatsService, formatRate } from './webhook-stats';
 
 @Component({
@@ -33,6 +36,7 @@ import { WebhookStats, WebhookStatsService, formatRate } from './webhook-stats';
     MatProgressBarModule,
     MatTableModule,
     MatTooltipModule,
+    LaneStatus,
     StatusChip,
     TimeAgo,
     ViewState,
@@ -78,6 +82,12 @@ import { WebhookStats, WebhookStatsService, formatRate } from './webhook-stats';
     .rate.low {
       color: var(--mat-sys-error);
     }
+    .lane-head {
+      white-space: nowrap;
+    }
+    tr.flagged td {
+      background: color-mix(in srgb, var(--app-warning-container) 35%, transparent);
+    }
   `,
 })
 export class WebhookListPage implements OnInit {
@@ -85,12 +95,15 @@ export class WebhookListPage implements OnInit {
   private readonly statsService = inject(WebhookStatsService);
   private readonly destroyRef = inject(DestroyRef);
 
-  protected readonly webhooks = signal<Webhook[]>([]);
+  /** The list, refreshed quietly every few seconds while the page is visible (live lanes). */
+  protected readonly list = remote(() => this.api.list());
+  protected readonly webhooks = computed(() => this.list.value() ?? []);
+  /** When the shown lanes were read: their durations are relative to it. */
+  protected readonly readAt = computed(() => Date.parse(this.list.updatedAt() ?? '') || null);
   protected readonly stats = signal<Record<string, WebhookStats | null | undefined>>({});
-  protected readonly loading = signal(true);
-  protected readonly loaded = signal(false);
-  protected readonly error = signal<ApiError | null>(null);
   protected readonly formatRate = formatRate;
+  protected readonly refreshSeconds = LANE_REFRESH_MS / 1000;
+  private statsLoadedFor: ReadonlySet<string> = new Set();
 
   private readonly size = toSignal(
     inject(BreakpointObserver)
@@ -108,44 +121,42 @@ export class WebhookListPage implements OnInit {
   );
   protected readonly columns = computed(() =>
     this.size() === 'phone'
-      ? ['name', 'status']
+      ? ['name', 'status', 'lane']
       : this.size() === 'tablet'
-        ? ['name', 'status', 'last', 'rate']
-        : ['name', 'events', 'status', 'last', 'rate'],
+        ? ['name', 'status', 'lane', 'rate']
+        : ['name', 'events', 'status', 'lane', 'last', 'rate'],
   );
+
+  constructor() {
+    // Stats come from deliveries: fetched for webhooks not seen yet, not on every lane refresh.
+    effect(() => this.loadStats(this.webhooks()));
+  }
 
   ngOnInit(): void {
     this.load();
+    pollWhileVisible(LANE_REFRESH_MS, () => this.list.refresh(), this.destroyRef);
   }
 
   protected load(): void {
-    this.loading.set(true);
-    this.error.set(null);
-    this.api
-      .list()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (list) => {
-          this.webhooks.set(list);
-          this.loading.set(false);
-          this.loaded.set(true);
-          this.loadStats(list);
-        },
-        error: (err: unknown) => {
-          this.error.set(toApiError(err));
-          this.loading.set(false);
-        },
-      });
+    this.statsLoadedFor = new Set();
+    this.list.load();
   }
 
   private loadStats(list: Webhook[]): void {
     const now = Date.now();
-    for (const w of list) {
+    const fresh = list.filter((w) => !this.statsLoadedFor.has(w.id));
+    if (!fresh.length) return;
+    this.statsLoadedFor = new Set([...this.statsLoadedFor, ...fresh.map((w) => w.id)]);
+    for (const w of fresh) {
       this.statsService
         .statsFor(w, now)
         .pipe(takeUntilDestroyed(this.destroyRef))
         .subscribe((s) => this.stats.update((all) => ({ ...all, [w.id]: s })));
     }
+  }
+
+  protected flagged(w: Webhook): boolean {
+    return laneView(w, this.readAt() ?? Date.now()).flagged;
   }
 
   protected rateTitle(s: WebhookStats): string {
