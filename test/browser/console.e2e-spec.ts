@@ -181,6 +181,29 @@ describe('Admin Console in Chromium: the brief end to end', () => {
     await tid('event-option-pbx.call.hangup').click();
     await tid('event-option-telesales.lead.created').click();
     await tid('webhook-events-count').filter({ hasText: '2 selected' }).waitFor();
+    // The lane settings: defaults, one line of help each, and API.md's bounds checked as typed.
+    expect(await tid('webhook-max-in-flight').inputValue()).toBe('8');
+    expect(await tid('webhook-rate-limit').inputValue()).toBe('');
+    await tid('webhook-max-in-flight-help').filter({ hasText: '1–64' }).waitFor();
+    await tid('webhook-rate-limit-help').filter({ hasText: 'no limit' }).waitFor();
+    await tid('webhook-ordering-per_key')
+      .filter({ hasText: 'a failing call holds back only its own later events' })
+      .waitFor();
+    expect(await tid('webhook-ordering-none').locator('input').isChecked()).toBe(true);
+    await tid('webhook-max-in-flight').fill('65');
+    await tid('webhook-rate-limit').fill('0');
+    await tid('webhook-form-submit').click();
+    await tid('webhook-max-in-flight-error').filter({ hasText: '1 to 64' }).waitFor();
+    await tid('webhook-rate-limit-error').filter({ hasText: '1 to 10,000' }).waitFor();
+    expect(apiRequests).not.toContain('POST /api/admin/webhooks'); // refused before posting
+    await tid('webhook-max-in-flight').fill('8');
+    await tid('webhook-rate-limit').fill('');
+    await tid('webhook-max-in-flight-error').waitFor({ state: 'detached' });
+    await tid('webhook-rate-limit-error').waitFor({ state: 'detached' });
+    await tid('webhook-max-in-flight').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    await shot('03b-webhook-create-delivery-settings');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await tid('webhook-display-name').evaluate((e) => e.scrollIntoView({ block: 'center' }));
     await shot('03-webhook-create-form');
 
     const created = apiResponse('POST', /^\/api\/admin\/webhooks$/);
@@ -370,6 +393,10 @@ describe('Admin Console in Chromium: the brief end to end', () => {
         'active',
       );
       await row.getByTestId('webhook-row-success-rate').filter({ hasText: '%' }).waitFor();
+      // The live lane cell is there (its values once the backend reports lanes).
+      expect(await row.getByTestId('webhook-row-lane').getAttribute('data-lane-state')).toMatch(
+        /^(unknown|idle|sending|backed_up|throttled|held)$/,
+      );
       await shot('02-webhook-list');
 
       await page.setViewportSize({ width: 390, height: 844 });

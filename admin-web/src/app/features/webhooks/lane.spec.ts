@@ -65,6 +65,7 @@ describe('laneView', () => {
     expect(v).toMatchObject({ state: 'throttled', flagged: true, throttledForMs: 12_000 });
     expect(v.reason).toContain('12 s more');
     expect(v.reason).toContain('429/503');
+    expect(v.reason).toContain('40 due deliveries wait');
   });
 
   it('ignores a throttle that has already passed', () => {
@@ -77,7 +78,7 @@ describe('laneView', () => {
     const v = laneView(hook({ status: 'paused', lane }), NOW);
     expect(v.state).toBe('held');
     expect(v.flagged).toBe(false);
-    expect(v.reason).toContain('Paused');
+    expect(v.reason).toBe('Paused: 5 due deliveries wait until it resumes.');
   });
 });
 

@@ -58,13 +58,13 @@ export function laneView(w: Webhook, now: number): LaneView {
       ...look(
         'throttled',
         `The endpoint asked to slow down (429/503 with Retry-After): nothing is sent for ` +
-          `${formatDuration(throttledFor)} more${due ? `; ${formatCount(due)} due wait` : ''}.`,
+          `${formatDuration(throttledFor)} more${due ? `; ${waiting(due)}` : ''}.`,
       ),
     };
   }
   if (w.status !== 'active' && due > 0) {
     const why = w.status === 'paused' ? 'Paused' : 'Suspended';
-    return { ...base, ...look('held', `${why}: ${formatCount(due)} due wait until it resumes.`) };
+    return { ...base, ...look('held', `${why}: ${waiting(due)} until it resumes.`) };
   }
   if (due > 0 && (base.oldestWaitMs ?? 0) >= BACKED_UP_AFTER_MS) {
     return {
@@ -116,6 +116,11 @@ export function formatDuration(ms: number): string {
 }
 
 const count = new Intl.NumberFormat('en-US');
+
+/** "1 due delivery waits", "1,840 due deliveries wait". */
+function waiting(due: number): string {
+  return due === 1 ? '1 due delivery waits' : `${formatCount(due)} due deliveries wait`;
+}
 
 export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : count.format(n);

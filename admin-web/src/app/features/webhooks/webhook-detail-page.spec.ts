@@ -169,8 +169,8 @@ describe('WebhookDetailPage', () => {
     await open(base);
     expect(q('webhook-lane').getAttribute('data-lane-state')).toBe('unknown');
     expect(q('webhook-lane-in-flight').textContent).toContain('—');
-    expect(q('webhook-detail-rate-limit').textContent).toContain('—');
-    expect(q('webhook-detail-ordering').textContent).toContain('—');
+    expect(q('webhook-lane-rate-limit').textContent).toContain('—');
+    expect(q('webhook-lane-ordering').textContent).toContain('—');
   });
 
   it('shows a backed-up lane with why, and re-reads it while open', async () => {
@@ -197,8 +197,8 @@ describe('WebhookDetailPage', () => {
       expect(q('webhook-lane-due').textContent).toContain('800');
       expect(q('webhook-lane-oldest').textContent).toContain('2 min');
       expect(q('webhook-lane-throttled').textContent).toContain('Not throttled');
-      expect(q('webhook-detail-rate-limit').textContent).toContain('50 requests per second');
-      expect(q('webhook-detail-ordering').getAttribute('data-ordering')).toBe('per_key');
+      expect(q('webhook-lane-rate-limit').textContent).toContain('50 requests per second');
+      expect(q('webhook-lane-ordering').getAttribute('data-ordering')).toBe('per_key');
 
       await vi.advanceTimersByTimeAsync(5000);
       const until = new Date(Date.now() + 10_000).toISOString();

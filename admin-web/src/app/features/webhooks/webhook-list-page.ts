@@ -107,14 +107,16 @@ export class WebhookListPage implements OnInit {
 
   private readonly size = toSignal(
     inject(BreakpointObserver)
-      .observe(['(max-width: 599.98px)', '(max-width: 959.98px)'])
+      .observe(['(max-width: 599.98px)', '(max-width: 959.98px)', '(max-width: 1439.98px)'])
       .pipe(
         map((r) =>
           r.breakpoints['(max-width: 599.98px)']
             ? 'phone'
             : r.breakpoints['(max-width: 959.98px)']
               ? 'tablet'
-              : 'wide',
+              : r.breakpoints['(max-width: 1439.98px)']
+                ? 'laptop'
+                : 'wide',
         ),
       ),
     { initialValue: 'wide' },
@@ -124,7 +126,9 @@ export class WebhookListPage implements OnInit {
       ? ['name', 'status', 'lane']
       : this.size() === 'tablet'
         ? ['name', 'status', 'lane', 'rate']
-        : ['name', 'events', 'status', 'lane', 'last', 'rate'],
+        : this.size() === 'laptop'
+          ? ['name', 'status', 'lane', 'last', 'rate']
+          : ['name', 'events', 'status', 'lane', 'last', 'rate'],
   );
 
   constructor() {
