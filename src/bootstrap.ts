@@ -42,7 +42,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
   const redis = app.get(RedisService);
   const metrics = app.get(MetricsService);
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.use(metrics.middleware());
   const big = json({ limit: '10mb', type: ['application/json', 'application/*+json'] });
   const small = json({ limit: '1mb', type: ['application/json', 'application/*+json'] });

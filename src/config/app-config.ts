@@ -9,8 +9,10 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { parseTrustProxy } from './trust-proxy';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -46,6 +48,17 @@ export class AppConfig {
 
   @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 _ . : -' })
   REDIS_PREFIX = 'zorio';
+
+  @ValidateBy(
+    {
+      name: 'trustProxy',
+      validator: {
+        validate: (v) => typeof v === 'string' && parseTrustProxy(v) !== null,
+      },
+    },
+    { message: 'must be false, loopback, or a comma list of proxy addresses or CIDRs' },
+  )
+  TRUST_PROXY = 'loopback';
 
   @Matches(/^[A-Za-z0-9+/]{43}=$/, {
     message: 'must be 32 bytes encoded as base64 (44 characters)',
@@ -139,6 +152,11 @@ export class AppConfig {
 
   get secretsKey(): Buffer {
     return Buffer.from(this.SECRETS_KEY, 'base64');
+  }
+
+  /** Express's `trust proxy` setting (see trust-proxy.ts). */
+  get trustProxy(): false | string[] {
+    return parseTrustProxy(this.TRUST_PROXY) ?? false;
   }
 
   get runsHttp(): boolean {

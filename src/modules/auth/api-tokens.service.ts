@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import * as ipaddr from 'ipaddr.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { Actor } from '../../common/actor';
 import { NotFound } from '../../common/errors';
+import { normaliseIp, parseStrictCidr, parseStrictIp } from '../../common/ip';
 import { isUuid } from '../../common/uuid.pipe';
 import { AuditService } from '../audit/audit.service';
 import { CreateApiTokenDto } from './dto/api-token.dto';
@@ -13,22 +13,18 @@ import { randomAlphanumeric } from './passwords';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
+/** Whether the client address is in the allowlist; an entry in a legacy form matches nothing. */
 export function ipAllowed(ip: string | null, allowlist: string[] | null): boolean {
   if (!allowlist || allowlist.length === 0) return true;
-  if (!ip || !ipaddr.isValid(ip)) return false;
-  let addr = ipaddr.parse(ip);
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-    addr = (addr as ipaddr.IPv6).toIPv4Address();
-  }
+  const parsed = ip ? parseStrictIp(ip) : null;
+  if (!parsed) return false;
+  const addr = normaliseIp(parsed);
   return allowlist.some((entry) => {
-    try {
-      const [range, bits] = entry.includes('/')
-        ? ipaddr.parseCIDR(entry)
-        : [ipaddr.parse(entry), ipaddr.parse(entry).kind() === 'ipv4' ? 32 : 128];
-      return range.kind() === addr.kind() && addr.match(range, bits);
-    } catch {
-      return false;
-    }
+    const cidr = parseStrictCidr(entry);
+    if (!cidr) return false;
+    const range = normaliseIp(cidr[0]);
+    const bits = range === cidr[0] ? cidr[1] : cidr[1] - 96;
+    return range.kind() === addr.kind() && bits >= 0 && addr.match(range, bits);
   });
 }
 

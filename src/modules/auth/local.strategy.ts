@@ -25,12 +25,11 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
 
   async validate(req: AppRequest, email: string, password: string): Promise<AuthenticatedUser> {
     const actor = actorFromRequest(req);
-    const wait = await this.throttle.loginBlockedFor(email, actor.ip);
+    const wait = await this.throttle.reserveLoginAttempt(email, actor.ip);
     if (wait > 0) throw new TooManyRequests(wait);
     const user = await this.users.findByEmail(email);
     const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
     if (!user || !ok || user.disabled) {
-      await this.throttle.recordLoginFailure(email, actor.ip);
       await this.audit.record(
         this.db.manager,
         { ...actor, type: 'system', id: null, name: null },
@@ -46,7 +45,7 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
       );
       throw new UnauthorizedException();
     }
-    await this.throttle.clearLoginFailures(email);
+    await this.throttle.loginSucceeded(email, actor.ip);
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   }
 }

@@ -14,20 +14,12 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import * as ipaddr from 'ipaddr.js';
+import { parseStrictCidr } from '../../../common/ip';
 import { SCOPES, Scope } from '../auth.decorators';
 
+/** An address or CIDR range in standard form; legacy forms (`010.0.0.1`) are refused. */
 export function isIpOrCidr(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length > 50) return false;
-  if (value.includes('/')) {
-    try {
-      ipaddr.parseCIDR(value);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  return ipaddr.isValid(value);
+  return typeof value === 'string' && value.length <= 50 && parseStrictCidr(value) !== null;
 }
 
 @ValidatorConstraint({ name: 'ipOrCidr' })
@@ -36,7 +28,7 @@ class IpOrCidrList implements ValidatorConstraintInterface {
     return Array.isArray(list) && list.every(isIpOrCidr);
   }
   defaultMessage(): string {
-    return 'ip_allowlist entries must be IP addresses or CIDR ranges (e.g. 203.0.113.7, 10.0.0.0/8)';
+    return 'ip_allowlist entries must be IP addresses or CIDR ranges in standard form (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32; no leading zeros)';
   }
 }
 
