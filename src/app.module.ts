@@ -15,6 +15,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { ConsoleModule } from './modules/console/console.module';
 import { OpsModule } from './ops/ops.module';
+import { logDestination } from './log-output';
 
 /** The repository root, from src/ (ts-node, tests) or dist/src/ (the build). */
 const ROOT = existsSync(join(__dirname, '..', 'package.json'))
@@ -23,7 +24,7 @@ const ROOT = existsSync(join(__dirname, '..', 'package.json'))
 export const CONSOLE_DIST = join(ROOT, 'admin-web', 'dist', 'admin-web', 'browser');
 
 export interface AppOptions {
-  /** Where JSON logs go (tests capture them); stdout by default. */
+  /** Where JSON logs go (tests capture them); stdout by default (pretty at a dev terminal). */
   logStream?: Writable;
   /** Extra feature modules, in order. */
   features?: (Type | DynamicModule)[];
@@ -70,7 +71,7 @@ export class AppModule {
                 }),
               },
             },
-            options.logStream ?? process.stdout,
+            options.logStream ?? logDestination(process.stdout, config.NODE_ENV),
           ],
         }),
         TypeOrmModule.forRoot({
