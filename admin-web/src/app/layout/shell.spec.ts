@@ -1,4 +1,4 @@
-import { Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { Router } from '@angular/router';
@@ -9,7 +9,7 @@ import { AuthStore } from '../core/auth/auth-store';
 import { navFor } from './nav';
 import { Shell } from './shell';
 
-@Component({ template: 'page' })
+@Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: 'page' })
 class Page {}
 
 describe('Shell', () => {

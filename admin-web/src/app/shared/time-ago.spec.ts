@@ -1,9 +1,10 @@
-import { Component, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Clock } from '../core/ui/time';
 import { TimeAgo } from './time-ago';
 
 @Component({
+  changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [TimeAgo],
   template: `<app-time [value]="value()" />`,
 })

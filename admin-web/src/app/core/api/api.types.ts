@@ -128,7 +128,8 @@ export interface DeliveryAttempt {
   response_headers: Record<string, string> | null;
   response_body: string | null;
   response_body_truncated: boolean;
-  error: { code: AttemptErrorCode | string; message: string } | null;
+  /** `code` is one of `AttemptErrorCode`, or a newer code the console does not know yet. */
+  error: { code: string; message: string } | null;
 }
 
 export interface DeliveryDetail extends Delivery {

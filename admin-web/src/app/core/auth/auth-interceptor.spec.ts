@@ -1,4 +1,4 @@
-import { Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { HttpClient } from '@angular/common/http';
 import { HttpTestingController } from '@angular/common/http/testing';
@@ -6,7 +6,7 @@ import { Router } from '@angular/router';
 import { settle, testProviders } from '../../../testing/providers';
 import { AuthStore } from './auth-store';
 
-@Component({ template: '' })
+@Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: '' })
 class Page {}
 
 describe('authInterceptor', () => {

@@ -1,4 +1,4 @@
-import { Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { Router } from '@angular/router';
@@ -6,7 +6,7 @@ import { settle, testProviders } from '../../../testing/providers';
 import { Role, User } from '../api/api.types';
 import { authGuard, guestGuard, roleGuard } from './guards';
 
-@Component({ template: 'page' })
+@Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: 'page' })
 class Page {}
 
 function user(role: Role): User {

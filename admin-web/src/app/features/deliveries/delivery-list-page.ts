@@ -22,7 +22,7 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Subscription, debounceTime, map } from 'rxjs';
-import { DELIVERY_STATUSES, Delivery } from '../../core/api/api.types';
+import { DELIVERY_STATUSES, Delivery, DeliveryStatus } from '../../core/api/api.types';
 import { DeliveriesApi } from '../../core/api/deliveries-api';
 import { EventTypesApi } from '../../core/api/event-types-api';
 import { WebhooksApi } from '../../core/api/webhooks-api';
@@ -147,12 +147,13 @@ export class DeliveryListPage implements OnInit {
   protected readonly ranges = RANGES;
   protected readonly httpTone = httpTone;
 
-  protected readonly form = inject(NonNullableFormBuilder).group({
+  private readonly fb = inject(NonNullableFormBuilder);
+  protected readonly form = this.fb.group({
     webhook_id: [''],
     event: [''],
-    status: [''],
+    status: this.fb.control<DeliveryStatus | ''>(''),
     ordering_key: [''],
-    range: ['all' as RangeKey],
+    range: this.fb.control<RangeKey>('all'),
     fromLocal: [''],
     toLocal: [''],
   });
@@ -264,7 +265,7 @@ function stateOf(v: FilterFormValue): DeliveryFilterState {
   return {
     webhook_id: v.webhook_id,
     event: v.event,
-    status: v.status as DeliveryFilterState['status'],
+    status: v.status,
     ordering_key: v.ordering_key,
     range: v.range,
     from: localInputToIso(v.fromLocal) ?? '',

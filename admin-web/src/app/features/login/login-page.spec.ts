@@ -1,4 +1,4 @@
-import { Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { Router } from '@angular/router';
@@ -6,7 +6,7 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { settle, testProviders } from '../../../testing/providers';
 import { LoginPage, safeReturnUrl } from './login-page';
 
-@Component({ template: 'target' })
+@Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: 'target' })
 class Target {}
 
 describe('LoginPage', () => {

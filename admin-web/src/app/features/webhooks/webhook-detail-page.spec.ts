@@ -1,4 +1,4 @@
-import { Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { Router } from '@angular/router';
@@ -7,7 +7,7 @@ import { settle, testProviders } from '../../../testing/providers';
 import { Webhook } from '../../core/api/api.types';
 import { WebhookDetailPage } from './webhook-detail-page';
 
-@Component({ template: 'list' })
+@Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: 'list' })
 class List {}
 
 const base: Webhook = {

@@ -1,4 +1,4 @@
-import { Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { Router } from '@angular/router';
@@ -7,7 +7,7 @@ import { settle, testProviders } from '../../../testing/providers';
 import { EventType, Webhook } from '../../core/api/api.types';
 import { WebhookFormPage } from './webhook-form-page';
 
-@Component({ template: 'detail' })
+@Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: 'detail' })
 class Detail {}
 
 const catalogue: EventType[] = [
