@@ -24,6 +24,8 @@ interface TagStats {
   duplicates: number;
   /** Per path and ordering key: the highest sequence seen; arrivals below it are out of order. */
   sequences: Map<string, number>;
+  /** Requests that carried an ordering key and a sequence. */
+  sequenced: number;
   outOfOrder: number;
   /** Requests held open now (hang mode), and the most held at once. */
   held: Set<ServerResponse>;
@@ -38,6 +40,8 @@ export interface TagReport {
   count: number;
   distinct: number;
   duplicates: number;
+  /** Requests with X-Zorio-Ordering-Key and X-Zorio-Sequence, and those out of their key's order. */
+  sequenced: number;
   outOfOrder: number;
   /** Hang mode: requests held open now, and the most held open at once. */
   held: number;
@@ -68,6 +72,7 @@ function statsOf(tag: string): TagStats {
       ids: new Set(),
       duplicates: 0,
       sequences: new Map(),
+      sequenced: 0,
       outOfOrder: 0,
       held: new Set(),
       maxHeld: 0,
@@ -133,6 +138,7 @@ function checkOrder(s: TagStats, path: string, headers: IncomingMessage['headers
   const key = headers['x-zorio-ordering-key'];
   const seq = Number(headers['x-zorio-sequence']);
   if (typeof key !== 'string' || !Number.isFinite(seq)) return;
+  s.sequenced++;
   const slot = `${path} ${key}`;
   const last = s.sequences.get(slot);
   if (last !== undefined && seq < last) s.outOfOrder++;
@@ -218,6 +224,7 @@ serve({
       count: s.count,
       distinct: s.ids.size,
       duplicates: s.duplicates,
+      sequenced: s.sequenced,
       outOfOrder: s.outOfOrder,
       held: s.held.size,
       maxHeld: s.maxHeld,

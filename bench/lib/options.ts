@@ -35,7 +35,7 @@ export const FULL: Sizes = {
   e: { rows: 1_000_000, repeats: 20 },
   f: { events: 20_000, webhooks: 10, warmupEvents: 200 },
   g: { rate: 200, seconds: 30, graceSeconds: 60 },
-  h: { backlog: 200_000, rate: 200, drainTimeoutSeconds: 900 },
+  h: { backlog: 200_000, rate: 200, drainTimeoutSeconds: 1800 },
 };
 
 export const SMOKE: Sizes = {

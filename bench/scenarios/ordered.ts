@@ -34,6 +34,10 @@ export async function scenarioI(
   });
   const outOfOrder = r.outOfOrderAtReceiver as number;
   check(outOfOrder === 0, `i: ${outOfOrder} deliveries arrived out of their key's order`);
+  // Without the ordering headers the receiver cannot see the order (reported, not judged).
+  log(
+    `i: ${r.sequencedAtReceiver as number} of ${r.deliveries as number} requests carried a sequence`,
+  );
   return { supported: true, ordering: 'per_key', ...r };
 }
 

@@ -179,6 +179,7 @@ export async function throughput(
     perSecond: round(perSecond, 0),
     publishSeconds: round(published.seconds, 2),
     duplicatesAtReceiver: rec.duplicates,
+    sequencedAtReceiver: rec.sequenced,
     outOfOrderAtReceiver: rec.outOfOrder,
     latencyMs: latency,
     rssMb: { before: round(rssBefore), after: round(rssMb(p.worker.pid)) },
