@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { fieldError, NotFound, ValidationFailed } from '../../common/errors';
 import { EventBus } from '../../events/event-bus';
+import { CallCloser } from './call-closer';
 import { parseCdrDocument } from './cdr-document';
 import { cdrPayload, PbxCdr } from './entities/pbx-cdr.entity';
 
@@ -19,13 +20,15 @@ export class CdrService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: EventBus,
+    private readonly closer: CallCloser,
   ) {}
 
   /**
    * Stores a mod_json_cdr document and publishes `pbx.cdr.created`, or, when the call uuid is
    * already stored, does nothing (`created: false`). The insert is `ON CONFLICT DO NOTHING` on
    * the primary key, so two concurrent posts of the same CDR store and publish it once: the
-   * second waits for the first to commit and then finds the row.
+   * second waits for the first to commit and then finds the row. A call that rang and whose
+   * hangup never came gets that hangup first, from the CDR (CallCloser).
    */
   async ingest(body: unknown): Promise<{ cdr: PbxCdr; created: boolean }> {
     const parsed = parseCdrDocument(body);
@@ -59,6 +62,7 @@ export class CdrService {
         .execute();
       if ((result.raw as unknown[]).length === 0) return null;
       const row = await tx.getRepository(PbxCdr).findOneByOrFail({ uuid: c.uuid });
+      await this.closer.closeFromCdr(tx, row);
       await this.events.publish(tx, 'pbx.cdr.created', cdrPayload(row));
       return row;
     });

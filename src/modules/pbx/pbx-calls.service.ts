@@ -9,7 +9,9 @@ import { CallFact, toCallEventMessage } from './esl/call-event-mapper';
  * transaction. Idempotent per (call uuid, extension, kind): the upsert locks the leg's row, so a
  * frame FreeSWITCH repeats, or the same event seen by two workers connected to the same socket,
  * publishes once. (Keyed per extension too, because a ring group rings several extensions of one
- * call and each gets its own ringing/answered/hangup.)
+ * call and each gets its own ringing/answered/hangup.) When the CDR came first and published a
+ * leg's hangup (CallCloser), the leg's row is ended with `hangup` published, so the ESL hangup
+ * arriving later (or racing it, waiting on the row lock) is dropped as a duplicate.
  */
 @Injectable()
 export class PbxCallsService {
@@ -39,6 +41,9 @@ export class PbxCallsService {
       );
       const row = rows[0];
       if (row.published.includes(fact.kind)) return false;
+      // A leg's hangup is its last event: a ringing or answer arriving after it (a late frame,
+      // or the CDR closed the leg first) is dropped, so no ringing is left without its hangup.
+      if (row.published.includes('hangup')) return false;
       switch (fact.kind) {
         case 'ringing':
           await tx.query(

@@ -2,6 +2,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   PrimaryGeneratedColumn,
   Unique,
   UpdateDateColumn,
@@ -14,9 +15,12 @@ export type PbxCallEventKind = 'ringing' | 'answered' | 'hangup';
 /**
  * One leg of a call toward an extension, as seen on the event socket (a ring group rings several
  * extensions of one call: one row each). `published` lists the event kinds already published for
- * it, so a repeated frame (or a second worker on the same socket) publishes nothing.
+ * it, so a repeated frame (or a second worker on the same socket) publishes nothing. A leg is
+ * `ended` once its hangup is published, from the event socket or from the call's CDR; the
+ * partial index on open legs serves the stale-call count.
  */
 @Entity('pbx_calls')
+@Index('pbx_calls_open_idx', ['createdAt'], { where: "status <> 'ended'" })
 @Unique('pbx_calls_call_extension_key', ['callUuid', 'extension'])
 export class PbxCall {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_pbx_calls' })
