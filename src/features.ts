@@ -4,8 +4,15 @@ import { AutocallModule } from './modules/autocall/autocall.module';
 import { DeliveriesModule } from './modules/deliveries/deliveries.module';
 import { PbxModule } from './modules/pbx/pbx.module';
 import { TelesalesModule } from './modules/telesales/telesales.module';
+import { QueueModule } from './platform/queue.module';
 
 /** The product's feature modules for a role; each decides what it runs in that role. */
 export function featureModules(config: AppConfig): (Type | DynamicModule)[] {
-  return [DeliveriesModule.forRoot(config), PbxModule, TelesalesModule, AutocallModule];
+  return [
+    QueueModule.forRoot(config),
+    DeliveriesModule.forRoot(config),
+    PbxModule,
+    TelesalesModule,
+    AutocallModule,
+  ];
 }

@@ -110,6 +110,12 @@ export class AppConfig {
   @Min(1, { message: 'must be a positive integer' })
   WEBHOOK_SUSPEND_AFTER = 50;
 
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 64' })
+  @Min(1, { message: 'must be a whole number from 1 to 64' })
+  @Max(64, { message: 'must be a whole number from 1 to 64' })
+  WEBHOOK_MAX_IN_FLIGHT = 8;
+
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
   WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;

@@ -38,11 +38,15 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
     const eventId = await publish(t, 'pbx.call.hangup');
     const [a] = await r1.waitFor(1, 10_000);
     const [b] = await r2.waitFor(1, 10_000);
-    const rows = await waitFor(async () => {
+    const all = await waitFor(async () => {
       const d = await deliveriesOfEvent(t, eventId, f.webhookIds);
-      return d.length >= 2 && d.every((x) => x.status === 'succeeded') ? d : null;
+      const sent = d.filter((x) => x.webhook_id !== w4.id);
+      return sent.length >= 2 && sent.every((x) => x.status === 'succeeded') ? d : null;
     });
+    // The paused webhook's delivery waits in its lane, unsent.
+    const rows = all.filter((d) => d.webhook_id !== w4.id);
     expect(rows.map((d) => d.webhook_id).sort()).toEqual([w1.id, w2.id].sort());
+    expect(all.filter((d) => d.webhook_id === w4.id)).toMatchObject([{ status: 'pending' }]);
     expect(r3.received).toHaveLength(0);
     expect(r4.received).toHaveLength(0);
 
@@ -186,7 +190,7 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
     expect(verifiesWith(next, w.secret)).toBe(false);
   });
 
-  it('sends nothing to a paused webhook, resumes cleanly, and sends nothing once deleted', async () => {
+  it('holds a paused webhook’s events, sends them on resume, and sends nothing once deleted', async () => {
     const r = await receiver();
     const w = await hook(admin, r.url, ['autocall.campaign.started']);
     await admin.post(`/api/admin/webhooks/${w.id}/pause`).expect(200);
@@ -200,14 +204,18 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
       );
       return rows[0]?.published_at;
     });
-    expect(await deliveriesOfEvent(t, whilePaused, f.webhookIds)).toHaveLength(0);
+    const [held] = await deliveriesOfEvent(t, whilePaused, f.webhookIds);
+    expect(held).toMatchObject({ status: 'pending', attempt_count: 0 });
+    expect(r.received).toHaveLength(0);
 
     await admin.post(`/api/admin/webhooks/${w.id}/resume`).expect(200);
+    const [first] = await r.waitFor(1, 10_000);
+    expect(first.headers['x-zorio-delivery']).toBe(held.id);
     const afterResume = await publish(t, 'autocall.campaign.started');
-    const [got] = await r.waitFor(1, 10_000);
+    const [, got] = await r.waitFor(2, 10_000);
     const [d] = await deliveriesOfEvent(t, afterResume, f.webhookIds);
     expect(got.headers['x-zorio-delivery']).toBe(d.id);
-    expect(r.received).toHaveLength(1);
+    expect(r.received).toHaveLength(2);
 
     await admin.del(`/api/admin/webhooks/${w.id}`).expect(204);
     await admin.get(`/api/admin/webhooks/${w.id}`).expect(404);
@@ -220,7 +228,7 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
       return rows[0]?.published_at;
     });
     expect(await deliveriesOfEvent(t, afterDelete, f.webhookIds)).toHaveLength(0);
-    expect(r.received).toHaveLength(1);
+    expect(r.received).toHaveLength(2);
     // History stays, detached from the deleted webhook.
     const history = await admin.get(`/api/admin/deliveries/${d.id}`).expect(200);
     expect(history.body.data.webhook_id).toBeNull();

@@ -1,6 +1,6 @@
 import type { EventName } from '../../src/events/catalogue';
 import { randomUUID } from 'node:crypto';
-import { DeliveryMaintenance } from '../../src/modules/deliveries/delivery-maintenance';
+import { Retention } from '../../src/modules/deliveries/retention';
 import type { Session, TestApp } from '../support/app';
 import type { ReceiverOptions } from '../support/https-receiver';
 import { waitFor } from '../support/wait';
@@ -211,7 +211,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
       `SELECT count(*)::int AS n FROM audit_log`,
     );
 
-    const purged = await t.app.get(DeliveryMaintenance).purgeExpired();
+    const purged = await t.app.get(Retention).purgeExpired();
     expect(purged.deliveries).toBeGreaterThanOrEqual(1);
     const left: { id: string }[] = await t.db.query(
       `SELECT id FROM deliveries WHERE id = ANY($1)`,

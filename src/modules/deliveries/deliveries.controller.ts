@@ -3,28 +3,33 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Actor, CurrentActor } from '../../common/actor';
 import { UuidParam } from '../../common/uuid.pipe';
 import { TestWebhookDto } from '../webhooks/dto/webhook.dto';
-import { DeliveriesService } from './deliveries.service';
 import { DeliveryQueryDto, ReplayDeadLettersDto } from './dto/delivery.dto';
+import { DeliveryHistory } from './history/delivery-history.service';
+import { ReplayService } from './replay.service';
+import { TestEventsService } from './test-events.service';
 
 @ApiExcludeController()
 @Controller('api/admin/deliveries')
 export class DeliveriesController {
-  constructor(private readonly deliveries: DeliveriesService) {}
+  constructor(
+    private readonly history: DeliveryHistory,
+    private readonly replays: ReplayService,
+  ) {}
 
   @Get()
   list(@Query() q: DeliveryQueryDto) {
-    return this.deliveries.list(q);
+    return this.history.list(q);
   }
 
   @Get(':id')
   async detail(@Param('id', UuidParam) id: string) {
-    return { data: await this.deliveries.detail(id) };
+    return { data: await this.history.detail(id) };
   }
 
   @Post(':id/replay')
   @HttpCode(202)
   async replay(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string) {
-    return { data: await this.deliveries.replay(actor, id) };
+    return { data: await this.replays.replay(actor, id) };
   }
 }
 
@@ -32,7 +37,10 @@ export class DeliveriesController {
 @ApiExcludeController()
 @Controller('api/admin/webhooks')
 export class WebhookDeliveriesController {
-  constructor(private readonly deliveries: DeliveriesService) {}
+  constructor(
+    private readonly tests: TestEventsService,
+    private readonly replays: ReplayService,
+  ) {}
 
   @Post(':id/test')
   @HttpCode(200)
@@ -41,7 +49,7 @@ export class WebhookDeliveriesController {
     @Param('id', UuidParam) id: string,
     @Body() dto: TestWebhookDto,
   ) {
-    return { data: await this.deliveries.sendTest(actor, id, dto.event) };
+    return { data: await this.tests.send(actor, id, dto.event) };
   }
 
   @Post(':id/replay-dead-letters')
@@ -51,6 +59,6 @@ export class WebhookDeliveriesController {
     @Param('id', UuidParam) id: string,
     @Body() dto: ReplayDeadLettersDto,
   ) {
-    return { data: { count: await this.deliveries.replayDeadLetters(actor, id, dto.since) } };
+    return { data: { count: await this.replays.requestBulk(actor, id, dto.since) } };
   }
 }

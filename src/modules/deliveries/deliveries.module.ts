@@ -1,24 +1,35 @@
-import { BullModule, InjectQueue } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import { DynamicModule, Inject, Module, OnModuleInit, Provider } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
 import { OutboxRelay } from '../../events/outbox-relay';
 import { HealthRegistry } from '../../ops/health.registry';
+import { QueueName } from '../../platform/queues';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DeliveriesController, WebhookDeliveriesController } from './deliveries.controller';
-import { DeliveriesService } from './deliveries.service';
-import { DeliveryAttemptsService } from './delivery-attempts.service';
-import { DeliveryMaintenance, DeliveryMaintenanceProcessor } from './delivery-maintenance';
 import { DeliveryMetrics } from './delivery-metrics';
-import { DeliveryProcessor } from './delivery.processor';
 import { FanOutSubscriber } from './fan-out.subscriber';
-import { QUEUES, QueueName, bullConnection } from './queues';
+import { DeliveryHistory } from './history/delivery-history.service';
+import { AttemptRecorder } from './lanes/attempt-recorder';
+import { AttemptSender } from './lanes/attempt-sender';
+import { LaneClaims } from './lanes/lane-claims';
+import { LaneDrainer } from './lanes/lane-drainer';
+import { LaneSignals } from './lanes/lane-signals';
+import { LaneStates } from './lanes/lane-state';
+import { LaneSweeper } from './lanes/lane-sweeper';
+import { LaneProcessor } from './lanes/lane.processor';
+import { LaneRateLimiter } from './lanes/rate-limiter';
+import { ReplayService } from './replay.service';
+import { MaintenanceProcessor, Retention } from './retention';
+import { TestEventsService } from './test-events.service';
+import { WebhookLifecycle } from './webhook-lifecycle';
 
 const WORKERS = Symbol('deliveries:workers');
 
 /**
- * Fan-out, sending, retries, history, replay and retention. Every role can enqueue; only worker
- * roles (all, worker) relay the outbox and run the processors and the sweeper.
+ * Fan-out, lanes (claim → sign → send → record), history, replay, test events and retention.
+ * Every role can signal lanes and send test events; only worker roles (all, worker) relay the
+ * outbox, drain lanes, sweep and run the maintenance jobs.
  */
 @Module({})
 export class DeliveriesModule implements OnModuleInit {
@@ -27,36 +38,36 @@ export class DeliveriesModule implements OnModuleInit {
     private readonly relay: OutboxRelay,
     private readonly fanOut: FanOutSubscriber,
     private readonly health: HealthRegistry,
-    @InjectQueue(QueueName.Deliveries) private readonly queue: Queue,
+    @InjectQueue(QueueName.Lanes) private readonly queue: Queue,
   ) {}
 
   static forRoot(config: AppConfig): DynamicModule {
     const workerProviders: Provider[] = config.runsWorkers
-      ? [DeliveryProcessor, DeliveryMaintenanceProcessor]
+      ? [LaneProcessor, LaneSweeper, MaintenanceProcessor]
       : [];
     return {
       module: DeliveriesModule,
-      imports: [
-        WebhooksModule,
-        BullModule.forRoot({
-          connection: bullConnection(config),
-          prefix: `${config.REDIS_PREFIX}:bull`,
-        }),
-        ...Object.values(QueueName).map((name) =>
-          BullModule.registerQueue({ name, defaultJobOptions: QUEUES[name].defaultJobOptions }),
-        ),
-      ],
+      imports: [WebhooksModule],
       controllers: [DeliveriesController, WebhookDeliveriesController],
       providers: [
         { provide: WORKERS, useValue: config.runsWorkers },
         DeliveryMetrics,
-        DeliveryAttemptsService,
-        DeliveryMaintenance,
-        DeliveriesService,
+        LaneClaims,
+        AttemptSender,
+        AttemptRecorder,
+        LaneStates,
+        LaneRateLimiter,
+        LaneSignals,
+        LaneDrainer,
+        DeliveryHistory,
+        ReplayService,
+        TestEventsService,
+        Retention,
         FanOutSubscriber,
+        WebhookLifecycle,
         ...workerProviders,
       ],
-      exports: [DeliveriesService],
+      exports: [DeliveryHistory],
     };
   }
 

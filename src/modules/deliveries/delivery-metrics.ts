@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { OutboxRelay } from '../../events/outbox-relay';
 import { MetricsService } from '../../ops/metrics';
-import { QueueName } from './queues';
+import { QueueName } from '../../platform/queues';
 
 @Injectable()
 export class DeliveryMetrics {
@@ -14,12 +14,12 @@ export class DeliveryMetrics {
   constructor(
     metrics: MetricsService,
     relay: OutboxRelay,
-    @InjectQueue(QueueName.Deliveries) queue: Queue,
+    @InjectQueue(QueueName.Lanes) queue: Queue,
   ) {
     const registers = [metrics.registry];
     this.outcomes = new Counter({
       name: 'zorio_delivery_attempts_total',
-      help: 'Delivery attempts by event and outcome (succeeded, failed, dead_letter)',
+      help: 'Delivery attempts by event and outcome (succeeded, failed, dead_letter, cancelled)',
       labelNames: ['event', 'outcome'] as const,
       registers,
     });
@@ -32,7 +32,7 @@ export class DeliveryMetrics {
     });
     new Gauge({
       name: 'zorio_delivery_queue_depth',
-      help: 'Delivery jobs by state (waiting, delayed, active)',
+      help: 'Lane drain jobs by state (waiting: lanes with work for a free slot; active: draining; delayed: sleeping until a retry)',
       labelNames: ['state'] as const,
       registers,
       async collect() {

@@ -1,18 +1,17 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { EventName, envelopeBody } from '../../events/catalogue';
 import { ClaimedEvent, OutboxSubscriber } from '../../events/outbox-relay';
 import { Subscription, WebhooksService } from '../webhooks/webhooks.service';
-import { DELIVER_JOB, DeliverJobData, QueueName } from './queues';
+import { LaneSignals } from './lanes/lane-signals';
 
 /**
- * Turns relayed events into deliveries: one row per (event × active subscribed webhook), in the
- * relay's transaction (the unique (event_id, webhook_id) index makes a second relay of the same
- * event harmless), then one job per delivery after commit.
+ * Turns relayed events into deliveries: one row per (event × subscribed webhook), in the relay's
+ * transaction (the unique (event_id, webhook_id) index makes a second relay of the same event
+ * harmless), then, after commit, one signal per lane that got work. The payload lives only in
+ * PostgreSQL; Redis carries the lane's drain job.
  */
 @Injectable()
 export class FanOutSubscriber implements OutboxSubscriber {
@@ -21,23 +20,15 @@ export class FanOutSubscriber implements OutboxSubscriber {
   constructor(
     private readonly webhooks: WebhooksService,
     private readonly config: AppConfig,
-    @InjectQueue(QueueName.Deliveries) private readonly queue: Queue<DeliverJobData>,
+    private readonly signals: LaneSignals,
   ) {}
 
   async handle(tx: EntityManager, events: ClaimedEvent[]): Promise<(() => Promise<void>) | void> {
-    const subscriptions = await this.webhooks.activeSubscriptions(tx);
-    if (subscriptions.length === 0) return;
-    const byEvent = new Map<string, Subscription[]>();
-    for (const s of subscriptions) {
-      for (const name of s.events) {
-        const list = byEvent.get(name);
-        if (list) list.push(s);
-        else byEvent.set(name, [s]);
-      }
-    }
+    const byEvent = subscribersByEvent(await this.webhooks.subscriptions(tx));
+    if (byEvent.size === 0) return;
     // Rows go in by chunks, so that a batch of events to many webhooks (200 × 500 = 100,000
-    // deliveries) never builds one huge statement or job list in memory.
-    const inserted: string[] = [];
+    // deliveries) never builds one huge statement in memory.
+    const lanes = new Set<string>();
     let chunk = new Chunk();
     for (const e of events) {
       const subscribed = byEvent.get(e.eventName);
@@ -45,50 +36,64 @@ export class FanOutSubscriber implements OutboxSubscriber {
       chunk.bodies.push(
         envelopeBody(e.eventName as EventName, e.occurredAt, this.config.TENANT_ID, e.payload),
       );
-      for (const s of subscribed) chunk.add(e.id, e.eventName, s);
+      for (const s of subscribed) chunk.add(e, s);
       if (chunk.size >= INSERT_CHUNK) {
-        inserted.push(...(await this.insert(tx, chunk)));
+        for (const id of await this.insert(tx, chunk)) lanes.add(id);
         chunk = new Chunk();
       }
     }
-    if (chunk.size > 0) inserted.push(...(await this.insert(tx, chunk)));
-    if (inserted.length === 0) return;
-    return async () => {
-      for (let i = 0; i < inserted.length; i += ENQUEUE_CHUNK) {
-        await this.queue.addBulk(
-          inserted.slice(i, i + ENQUEUE_CHUNK).map((id) => ({
-            name: DELIVER_JOB,
-            data: { deliveryId: id },
-            opts: { jobId: id },
-          })),
-        );
-      }
-    };
+    if (chunk.size > 0) for (const id of await this.insert(tx, chunk)) lanes.add(id);
+    if (lanes.size === 0) return;
+    return () => this.signals.signal(lanes);
   }
 
-  /** One INSERT of a chunk; returns the ids it created (a delivery that exists is skipped). */
+  /** One INSERT of a chunk; returns the lanes (webhook ids) that got a new delivery. */
   private async insert(tx: EntityManager, c: Chunk): Promise<string[]> {
-    const rows: { id: string }[] = await tx.query(
-      `INSERT INTO deliveries (id, event_id, webhook_id, webhook_name, url, event, body, status,
-                               next_attempt_at, created_at, updated_at)
-       SELECT u.id, u.event_id, u.webhook_id, u.webhook_name, u.url, u.event, b.body, 'pending',
-              date_trunc('milliseconds', now()), date_trunc('milliseconds', now()),
-              date_trunc('milliseconds', now())
-         FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[])
-              AS u(id, event_id, webhook_id, webhook_name, url, event, body_no)
-         JOIN unnest($8::text[]) WITH ORDINALITY AS b(body, no) ON b.no = u.body_no
+    const rows: { webhook_id: string }[] = await tx.query(
+      `INSERT INTO deliveries (id, event_id, webhook_id, webhook_name, url, event, body,
+                               ordering_key, sequence, status, next_attempt_at, created_at,
+                               updated_at)
+       SELECT u.id, u.event_id, u.webhook_id, u.webhook_name, u.url, u.event, b.body,
+              u.ordering_key, u.sequence, 'pending', date_trunc('milliseconds', now()),
+              date_trunc('milliseconds', now()), date_trunc('milliseconds', now())
+         FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[],
+                     $7::int[], $8::text[], $9::bigint[])
+              AS u(id, event_id, webhook_id, webhook_name, url, event, body_no, ordering_key,
+                   sequence)
+         JOIN unnest($10::text[]) WITH ORDINALITY AS b(body, no) ON b.no = u.body_no
        ON CONFLICT (event_id, webhook_id) WHERE event_id IS NOT NULL DO NOTHING
-       RETURNING id`,
-      [c.id, c.eventId, c.webhookId, c.webhookName, c.url, c.event, c.body, c.bodies],
+       RETURNING webhook_id`,
+      [
+        c.id,
+        c.eventId,
+        c.webhookId,
+        c.webhookName,
+        c.url,
+        c.event,
+        c.body,
+        c.orderingKey,
+        c.sequence,
+        c.bodies,
+      ],
     );
-    return rows.map((r) => r.id);
+    return [...new Set(rows.map((r) => r.webhook_id))];
   }
+}
+
+function subscribersByEvent(subscriptions: Subscription[]): Map<string, Subscription[]> {
+  const byEvent = new Map<string, Subscription[]>();
+  for (const s of subscriptions) {
+    for (const name of s.events) {
+      const list = byEvent.get(name);
+      if (list) list.push(s);
+      else byEvent.set(name, [s]);
+    }
+  }
+  return byEvent;
 }
 
 /** Deliveries inserted by one statement at most. */
 const INSERT_CHUNK = 5_000;
-/** Jobs added by one addBulk at most. */
-const ENQUEUE_CHUNK = 2_000;
 
 /** The columns of one INSERT, each event's body once (rows point at it by its 1-based number). */
 class Chunk {
@@ -99,6 +104,8 @@ class Chunk {
   readonly url: string[] = [];
   readonly event: string[] = [];
   readonly body: number[] = [];
+  readonly orderingKey: (string | null)[] = [];
+  readonly sequence: (string | null)[] = [];
   readonly bodies: string[] = [];
 
   get size(): number {
@@ -106,13 +113,16 @@ class Chunk {
   }
 
   /** A delivery of the event whose body was pushed last. */
-  add(eventId: string, eventName: string, s: Subscription): void {
+  add(e: ClaimedEvent, s: Subscription): void {
+    const ordering = e as Partial<{ orderingKey: string; sequence: number | string }>;
     this.id.push(randomUUID());
-    this.eventId.push(eventId);
+    this.eventId.push(e.id);
     this.webhookId.push(s.id);
     this.webhookName.push(s.displayName);
     this.url.push(s.url);
-    this.event.push(eventName);
+    this.event.push(e.eventName);
     this.body.push(this.bodies.length);
+    this.orderingKey.push(ordering.orderingKey ?? null);
+    this.sequence.push(ordering.sequence !== undefined ? String(ordering.sequence) : null);
   }
 }

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Actor, CurrentActor } from '../../common/actor';
 import { UuidParam } from '../../common/uuid.pipe';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
-import { presentWebhook } from './entities/webhook.entity';
+import { Webhook } from './entities/webhook.entity';
 import { WebhooksService } from './webhooks.service';
 
 @ApiExcludeController()
@@ -19,7 +19,7 @@ export class WebhooksController {
   @Post()
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateWebhookDto) {
     const { webhook, secret } = await this.webhooks.create(actor, dto);
-    return { data: presentWebhook(webhook), secret };
+    return { data: await this.present(webhook), secret };
   }
 
   @Get(':id')
@@ -34,26 +34,32 @@ export class WebhooksController {
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateWebhookDto,
   ) {
-    return { data: presentWebhook(await this.webhooks.update(actor, id, dto)) };
+    return { data: await this.present(await this.webhooks.update(actor, id, dto)) };
   }
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
   async rotate(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string) {
     const { webhook, secret } = await this.webhooks.rotateSecret(actor, id);
-    return { data: presentWebhook(webhook), secret };
+    return { data: await this.present(webhook), secret };
   }
 
   @Post(':id/pause')
   @HttpCode(200)
   async pause(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string) {
-    return { data: presentWebhook(await this.webhooks.pause(actor, id)) };
+    return { data: await this.present(await this.webhooks.pause(actor, id)) };
   }
 
   @Post(':id/resume')
   @HttpCode(200)
   async resume(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string) {
-    return { data: presentWebhook(await this.webhooks.resume(actor, id)) };
+    return { data: await this.present(await this.webhooks.resume(actor, id)) };
+  }
+
+  /** A webhook with its delivery figures and live lane state. */
+  private async present(webhook: Webhook): Promise<Record<string, unknown>> {
+    const [data] = await this.webhooks.withStats([webhook]);
+    return data;
   }
 
   @Delete(':id')

@@ -8,7 +8,7 @@ import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { randomAlphanumeric } from '../auth/passwords';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
-import { Webhook, WebhookStatus, presentWebhook } from './entities/webhook.entity';
+import { Webhook, WebhookOrdering, WebhookStatus, presentWebhook } from './entities/webhook.entity';
 import { SecretBox } from './secret-box';
 
 /** What the sender needs of a webhook at send time, secret in clear (never logged or returned). */
@@ -18,6 +18,13 @@ export interface WebhookTarget {
   url: string;
   status: WebhookStatus;
   secret: string;
+}
+
+/** What a lane needs of its webhook for one drain: where, how, and how much at once. */
+export interface LaneTarget extends WebhookTarget {
+  maxInFlight: number;
+  rateLimitPerSecond: number | null;
+  ordering: WebhookOrdering;
 }
 
 /** The subscription view used by fan-out. */
@@ -40,12 +47,28 @@ export interface WebhookLifecycleListener {
   resumed?(webhookId: string): Promise<void>;
 }
 
+/** A lane's live state, as the console shows it with its webhook. */
+export interface LaneState {
+  in_flight: number;
+  due: number;
+  oldest_due_at: string | null;
+  throttled_until: string | null;
+}
+
 /** Delivery figures shown with a webhook in the console (provided by the deliveries module). */
 export interface WebhookStats {
   last_delivery_at: string | null;
   last_delivery_status: string | null;
   success_rate_24h: number | null;
+  lane: LaneState;
 }
+
+const NO_STATS: WebhookStats = {
+  last_delivery_at: null,
+  last_delivery_status: null,
+  success_rate_24h: null,
+  lane: { in_flight: 0, due: 0, oldest_due_at: null, throttled_until: null },
+};
 export type WebhookStatsProvider = (ids: string[]) => Promise<Map<string, WebhookStats>>;
 
 export const SECRET_LENGTH = 32;
@@ -59,7 +82,7 @@ export class WebhooksService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
-    config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     this.box = new SecretBox(config.secretsKey);
   }
@@ -79,14 +102,7 @@ export class WebhooksService {
     const stats = this.statsProvider
       ? await this.statsProvider(webhooks.map((w) => w.id))
       : new Map<string, WebhookStats>();
-    return webhooks.map((w) => ({
-      ...presentWebhook(w),
-      ...(stats.get(w.id) ?? {
-        last_delivery_at: null,
-        last_delivery_status: null,
-        success_rate_24h: null,
-      }),
-    }));
+    return webhooks.map((w) => ({ ...presentWebhook(w), ...(stats.get(w.id) ?? NO_STATS) }));
   }
 
   list(): Promise<Webhook[]> {
@@ -112,6 +128,9 @@ export class WebhooksService {
           status: 'active',
           secretEncrypted: this.box.seal(secret, id),
           consecutiveFailures: 0,
+          maxInFlight: dto.max_in_flight ?? this.config.WEBHOOK_MAX_IN_FLIGHT,
+          rateLimitPerSecond: dto.rate_limit_per_second ?? null,
+          ordering: dto.ordering ?? 'none',
         }),
       );
       await this.audit.record(tx, actor, {
@@ -126,10 +145,14 @@ export class WebhooksService {
 
   async update(actor: Actor, id: string, dto: UpdateWebhookDto): Promise<Webhook> {
     return this.change(actor, id, 'webhook.updated', (w) => {
+      const before = JSON.stringify(presentWebhook(w));
       if (dto.display_name !== undefined) w.displayName = dto.display_name;
       if (dto.url !== undefined) w.url = dto.url;
       if (dto.events !== undefined) w.events = dto.events;
-      return dto.display_name !== undefined || dto.url !== undefined || dto.events !== undefined;
+      if (dto.max_in_flight !== undefined) w.maxInFlight = dto.max_in_flight;
+      if (dto.rate_limit_per_second !== undefined) w.rateLimitPerSecond = dto.rate_limit_per_second;
+      if (dto.ordering !== undefined) w.ordering = dto.ordering;
+      return JSON.stringify(presentWebhook(w)) !== before;
     });
   }
 
@@ -184,10 +207,16 @@ export class WebhooksService {
     });
   }
 
-  /** Active webhooks with their subscriptions (fan-out reads this once per relay batch). */
-  async activeSubscriptions(tx: EntityManager): Promise<Subscription[]> {
+  /**
+   * The webhooks that receive new events, with their subscriptions (fan-out reads this once per
+   * relay batch): active ones, and paused ones, whose deliveries wait in their lane until resumed.
+   * A suspended webhook receives none until an admin resumes it.
+   */
+  async subscriptions(tx: EntityManager): Promise<Subscription[]> {
     const rows: { id: string; display_name: string; url: string; events: string[] }[] =
-      await tx.query(`SELECT id, display_name, url, events FROM webhooks WHERE status = 'active'`);
+      await tx.query(
+        `SELECT id, display_name, url, events FROM webhooks WHERE status IN ('active', 'paused')`,
+      );
     return rows.map((r) => ({
       id: r.id,
       displayName: r.display_name,
@@ -207,6 +236,62 @@ export class WebhooksService {
       status: w.status,
       secret: this.box.open(w.secretEncrypted, w.id),
     };
+  }
+
+  /** Which of these webhooks are active (their lanes may send). */
+  async activeIds(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id FROM webhooks WHERE id = ANY($1::uuid[]) AND status = 'active'`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Which of these webhooks deliver the events of a key strictly in order. */
+  async perKeyIds(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id FROM webhooks WHERE id = ANY($1::uuid[]) AND ordering = 'per_key'`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** The webhook as its lane needs it for one drain (current settings and secret), or null. */
+  async laneTarget(id: string): Promise<LaneTarget | null> {
+    const w = await this.db.getRepository(Webhook).findOneBy({ id });
+    if (!w) return null;
+    return {
+      id: w.id,
+      displayName: w.displayName,
+      url: w.url,
+      status: w.status,
+      secret: this.box.open(w.secretEncrypted, w.id),
+      maxInFlight: w.maxInFlight,
+      rateLimitPerSecond: w.rateLimitPerSecond,
+      ordering: w.ordering,
+    };
+  }
+
+  /**
+   * Applies a batch's outcomes to each webhook's run of dead letters, in order: a success resets
+   * the run, a dead letter extends it (and may suspend the webhook). Webhooks are locked in id
+   * order, so that concurrent batches never deadlock on them.
+   */
+  async recordRuns(
+    tx: EntityManager,
+    runs: ReadonlyMap<string, readonly ('success' | 'dead')[]>,
+  ): Promise<void> {
+    for (const id of [...runs.keys()].sort()) {
+      let previous: 'success' | 'dead' | null = null;
+      for (const step of runs.get(id) ?? []) {
+        // A success right after a success changes nothing.
+        if (step === 'success' && previous !== 'success') await this.recordSuccess(tx, id);
+        if (step === 'dead') await this.recordDeadLetter(tx, id, this.config.WEBHOOK_SUSPEND_AFTER);
+        previous = step;
+      }
+    }
   }
 
   /** A success resets the run of dead-lettered events. */

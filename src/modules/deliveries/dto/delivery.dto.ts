@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { CursorQuery, toDate } from '../../../common/query-dto';
 import { EVENT_NAMES } from '../../../events/catalogue';
 import type { DeliveryStatus } from '../entities/delivery.entity';
@@ -20,6 +20,11 @@ export class DeliveryQueryDto extends CursorQuery {
   @IsOptional()
   @IsIn(EVENT_NAMES, { message: 'event must be a catalogue event name' })
   event?: string;
+
+  @IsOptional()
+  @IsString({ message: 'ordering_key must be a string' })
+  @Length(1, 200, { message: 'ordering_key must be 1 to 200 characters' })
+  ordering_key?: string;
 
   @IsOptional()
   @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })

@@ -38,8 +38,9 @@ export class DeliveryAttempt {
   @Column({ name: 'response_headers', type: 'jsonb', nullable: true })
   responseHeaders!: Record<string, string> | null;
 
-  @Column({ name: 'response_body', type: 'text', nullable: true })
-  responseBody!: string | null;
+  /** The bytes the receiver answered (at most 64 KiB), exactly as sent: any bytes round-trip. */
+  @Column({ name: 'response_body', type: 'bytea', nullable: true })
+  responseBody!: Buffer | null;
 
   @Column({ name: 'response_body_truncated', type: 'boolean', default: false })
   responseBodyTruncated!: boolean;

@@ -14,7 +14,13 @@ export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'dead_letter
 })
 @Index('deliveries_created_idx', ['createdAt', 'id'])
 @Index('deliveries_webhook_created_idx', ['webhookId', 'createdAt', 'id'])
-@Index('deliveries_due_idx', ['nextAttemptAt'], { where: "status IN ('pending', 'retrying')" })
+@Index('deliveries_lane_due_idx', ['webhookId', 'nextAttemptAt', 'createdAt'], {
+  where: "status IN ('pending', 'retrying')",
+})
+@Index('deliveries_lane_key_idx', ['webhookId', 'orderingKey', 'sequence'], {
+  where: "status IN ('pending', 'retrying')",
+})
+@Index('deliveries_key_created_idx', ['orderingKey', 'createdAt', 'id'])
 @Index('deliveries_event_created_idx', ['event', 'createdAt', 'id'])
 @Index('deliveries_failed_created_idx', ['createdAt', 'id'], {
   where: "status IN ('dead_letter', 'cancelled')",
@@ -45,6 +51,13 @@ export class Delivery {
 
   @Column({ type: 'text' })
   body!: string;
+
+  /** The event's ordering key and its sequence within that key (null for test deliveries). */
+  @Column({ name: 'ordering_key', type: 'text', nullable: true })
+  orderingKey!: string | null;
+
+  @Column({ type: 'bigint', nullable: true })
+  sequence!: string | null;
 
   @Column({ name: 'is_test', type: 'boolean', default: false })
   isTest!: boolean;

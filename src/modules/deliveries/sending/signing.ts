@@ -16,6 +16,8 @@ export interface SignatureInput {
   isTest: boolean;
   /** Goes into `User-Agent: Zorio-Webhooks/<version>`. */
   userAgentVersion: string;
+  /** The event's ordering key and sequence (`X-Zorio-Ordering-Key`, `X-Zorio-Sequence`). */
+  ordering?: { key: string; sequence: string } | null;
 }
 
 const HEX_SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
@@ -43,7 +45,7 @@ export function standardWebhookSignature(
  * for test events). The caller sends `body` unchanged.
  */
 export function signatureHeaders(input: SignatureInput): Record<string, string> {
-  const { secret, deliveryId, event, timestamp, body, isTest, userAgentVersion } = input;
+  const { secret, deliveryId, event, timestamp, body, isTest, userAgentVersion, ordering } = input;
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new RangeError('timestamp must be a non-negative integer number of Unix seconds');
   }
@@ -62,6 +64,10 @@ export function signatureHeaders(input: SignatureInput): Record<string, string> 
     'webhook-timestamp': ts,
     'webhook-signature': standardWebhookSignature(secret, deliveryId, timestamp, body),
   };
+  if (ordering) {
+    headers['X-Zorio-Ordering-Key'] = ordering.key;
+    headers['X-Zorio-Sequence'] = ordering.sequence;
+  }
   if (isTest) {
     headers['X-Zorio-Test'] = 'true';
   }

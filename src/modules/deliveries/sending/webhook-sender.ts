@@ -4,7 +4,6 @@ import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { isBlockedAddress } from './address-policy';
@@ -33,8 +32,8 @@ export interface AttemptResult {
   status: number | null;
   /** Lower-cased names; repeated headers joined with ", ". */
   responseHeaders: Record<string, string>;
-  /** The first 64 KiB of the response body as UTF-8 (cut at a character boundary). */
-  responseBody: string;
+  /** The first 64 KiB of the response body, the bytes as received (any bytes: NUL, not UTF-8). */
+  responseBody: Buffer;
   responseBodyTruncated: boolean;
   durationMs: number;
   /** The delay a `Retry-After` of a failed (non-2xx) response asks for, capped at 6 h. */
@@ -172,7 +171,7 @@ export class WebhookSender {
       const response = await Promise.race([pending, deadline]);
       status = response.statusCode;
       responseHeaders = flattenHeaders(response.headers);
-      const { text, truncated } = await Promise.race([
+      const { bytes, truncated } = await Promise.race([
         readLimited(response.body, MAX_RESPONSE_BODY_BYTES),
         deadline,
       ]);
@@ -181,7 +180,7 @@ export class WebhookSender {
         ok,
         status,
         responseHeaders,
-        responseBody: text,
+        responseBody: bytes,
         responseBodyTruncated: truncated,
         durationMs: elapsed(startedAt),
         retryAfterMs: ok ? null : parseRetryAfter(responseHeaders['retry-after'], new Date()),
@@ -201,7 +200,7 @@ export class WebhookSender {
         ok: false,
         status,
         responseHeaders,
-        responseBody: '',
+        responseBody: EMPTY,
         responseBodyTruncated: false,
         durationMs: elapsed(startedAt),
         retryAfterMs: null,
@@ -292,6 +291,8 @@ export class WebhookSender {
 
 function noop(): void {}
 
+const EMPTY = Buffer.alloc(0);
+
 function toError(err: unknown): Error {
   return typeof err === 'object' && err !== null && 'message' in err
     ? (err as Error)
@@ -315,7 +316,7 @@ function failure(startedAt: number, code: AttemptErrorCode, message: string): At
     ok: false,
     status: null,
     responseHeaders: {},
-    responseBody: '',
+    responseBody: EMPTY,
     responseBodyTruncated: false,
     durationMs: elapsed(startedAt),
     retryAfterMs: null,
@@ -346,16 +347,16 @@ function statusMessage(status: number): string {
  * Reads at most `limit` bytes of a body. Past the limit it stops and destroys the stream (which
  * closes the connection) instead of draining the rest.
  */
-function readLimited(body: Readable, limit: number): Promise<{ text: string; truncated: boolean }> {
+function readLimited(
+  body: Readable,
+  limit: number,
+): Promise<{ bytes: Buffer; truncated: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const finish = (truncated: boolean): void => {
       body.off('data', onData).off('end', onEnd).off('error', onError);
-      const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-      // StringDecoder.write holds back a multi-byte character cut in half by the limit.
-      const text = truncated ? new StringDecoder('utf8').write(all) : all.toString('utf8');
-      resolve({ text, truncated });
+      resolve({ bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), truncated });
     };
     const onData = (chunk: Buffer): void => {
       if (size + chunk.length > limit) {

@@ -5,7 +5,11 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
+  IsInt,
   IsOptional,
+  Max,
+  Min,
+  ValidateIf,
   IsString,
   Length,
   Validate,
@@ -13,6 +17,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { EVENT_NAMES } from '../../../events/catalogue';
+import { WEBHOOK_ORDERINGS, type WebhookOrdering } from '../entities/webhook.entity';
 
 /** Why a URL is not acceptable as a webhook target, or null when it is. */
 export function webhookUrlProblem(value: unknown): string | null {
@@ -46,7 +51,28 @@ class WebhookUrl implements ValidatorConstraintInterface {
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
 
-export class CreateWebhookDto {
+/** The lane settings a webhook is created or edited with (every field optional). */
+class LaneSettingsDto {
+  @IsOptional()
+  @IsInt({ message: 'max_in_flight must be a whole number from 1 to 64' })
+  @Min(1, { message: 'max_in_flight must be a whole number from 1 to 64' })
+  @Max(64, { message: 'max_in_flight must be a whole number from 1 to 64' })
+  max_in_flight?: number;
+
+  /** null: no limit. */
+  @ValidateIf((_o, value) => value !== null)
+  @IsOptional()
+  @IsInt({ message: 'rate_limit_per_second must be null or a whole number from 1 to 10000' })
+  @Min(1, { message: 'rate_limit_per_second must be null or a whole number from 1 to 10000' })
+  @Max(10_000, { message: 'rate_limit_per_second must be null or a whole number from 1 to 10000' })
+  rate_limit_per_second?: number | null;
+
+  @IsOptional()
+  @IsIn(WEBHOOK_ORDERINGS, { message: `ordering must be one of ${WEBHOOK_ORDERINGS.join(', ')}` })
+  ordering?: WebhookOrdering;
+}
+
+export class CreateWebhookDto extends LaneSettingsDto {
   @Transform(trim)
   @IsString({ message: 'display_name must be a string' })
   @Length(1, 100, { message: 'display_name must be 1 to 100 characters' })
@@ -64,7 +90,7 @@ export class CreateWebhookDto {
   events!: string[];
 }
 
-export class UpdateWebhookDto {
+export class UpdateWebhookDto extends LaneSettingsDto {
   @IsOptional()
   @Transform(trim)
   @IsString({ message: 'display_name must be a string' })

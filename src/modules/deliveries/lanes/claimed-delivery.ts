@@ -1,0 +1,19 @@
+import type { AttemptTrigger } from '../entities/delivery-attempt.entity';
+
+/** A delivery claimed for one attempt: what signing, sending and recording need of it. */
+export interface ClaimedDelivery {
+  id: string;
+  webhookId: string;
+  /** The number of this attempt (already counted by the claim). */
+  attemptCount: number;
+  replayRequested: boolean;
+  event: string;
+  body: string;
+  isTest: boolean;
+  orderingKey: string | null;
+  sequence: string | null;
+}
+
+export function triggerOf(d: ClaimedDelivery): AttemptTrigger {
+  return d.isTest ? 'test' : d.replayRequested ? 'replay' : 'auto';
+}

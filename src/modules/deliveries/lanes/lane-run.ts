@@ -1,0 +1,132 @@
+import { Logger } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { LaneTarget } from '../../webhooks/webhooks.service';
+import type { DeliveryMetrics } from '../delivery-metrics';
+import { decideOutcome } from './attempt-outcome';
+import type { AttemptRecorder } from './attempt-recorder';
+import type { AttemptSender } from './attempt-sender';
+import type { ClaimedDelivery } from './claimed-delivery';
+import type { LaneClaims } from './lane-claims';
+import type { LaneStates } from './lane-state';
+import { LaneRateLimiter } from './rate-limiter';
+
+/** The stages a lane runs through: claim → sign and send → record. */
+export interface LaneStages {
+  claims: LaneClaims;
+  sender: AttemptSender;
+  recorder: AttemptRecorder;
+  states: LaneStates;
+  limiter: LaneRateLimiter;
+  metrics: DeliveryMetrics;
+  retrySchedule: readonly number[];
+}
+
+/** Deliveries claimed by one statement at most. */
+export const MAX_CLAIM = 64;
+
+/** Why a run stopped claiming: when the lane should run again, if that is known now. */
+export type RunEnd = { at: Date | null };
+
+/**
+ * One time slice of one lane: keeps up to `max_in_flight` attempts open, claiming into the free
+ * slots as attempts finish, until the lane has nothing due, the slice is over, a Retry-After
+ * throttles it, or its rate limit asks to wait past the slice. Then it waits for what is in flight.
+ */
+export class LaneRun {
+  private readonly logger = new Logger('Lanes');
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly perKey: boolean;
+  /** The last claim took less than it asked for: nothing more is due now. */
+  private exhausted = false;
+  /** Set once the run must claim no more: when the lane runs next (null: ask the database). */
+  private end: RunEnd | null = null;
+  private throttledUntil: Date | null = null;
+
+  constructor(
+    private readonly stages: LaneStages,
+    private readonly target: LaneTarget,
+    private readonly deadline: number,
+  ) {
+    this.perKey = target.ordering === 'per_key';
+  }
+
+  async run(): Promise<RunEnd> {
+    for (;;) {
+      if (!this.end) await this.fill();
+      if (this.inFlight.size === 0) {
+        if (this.end || this.exhausted) break;
+        continue;
+      }
+      await Promise.race(this.inFlight);
+      // With ordering, a finished head may have released the next delivery of its key.
+      if (this.perKey) this.exhausted = false;
+    }
+    return this.end ?? { at: null };
+  }
+
+  /** Claims into the free slots, or decides that the run claims no more. */
+  private async fill(): Promise<void> {
+    if (this.throttledUntil) {
+      this.end = { at: this.throttledUntil };
+      return;
+    }
+    if (Date.now() >= this.deadline) {
+      this.end = { at: this.exhausted ? null : new Date() };
+      return;
+    }
+    const free = Math.min(this.target.maxInFlight - this.inFlight.size, MAX_CLAIM);
+    if (free <= 0 || this.exhausted) return;
+    const want = await this.tokens(free);
+    if (want === 0) return;
+    const batch = await this.stages.claims.claim(this.target.id, want, this.perKey);
+    if (batch.length < want) this.exhausted = true;
+    for (const d of batch) this.start(d);
+  }
+
+  /** How many the rate limit lets start now (waiting for a token within the slice). */
+  private async tokens(want: number): Promise<number> {
+    const rate = this.target.rateLimitPerSecond;
+    if (rate === null) return want;
+    const grant = await this.stages.limiter.take(this.target.id, rate, want);
+    if (grant.granted > 0) return grant.granted;
+    if (Date.now() + grant.waitMs >= this.deadline) {
+      this.end = { at: new Date(Date.now() + grant.waitMs) };
+    } else if (this.inFlight.size === 0) {
+      await delay(grant.waitMs);
+    }
+    return 0;
+  }
+
+  private start(d: ClaimedDelivery): void {
+    const p: Promise<void> = this.attempt(d).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /** Sign, send, record one claimed delivery. Never rejects. */
+  private async attempt(d: ClaimedDelivery): Promise<void> {
+    try {
+      const sent = await this.stages.sender.send(this.target, d);
+      const outcome = decideOutcome(d, sent.result, this.stages.retrySchedule);
+      if (outcome.throttleUntil) await this.throttle(outcome.throttleUntil);
+      const { moved } = await this.stages.recorder.record({
+        delivery: d,
+        url: this.target.url,
+        ...sent,
+        outcome,
+      });
+      const label = !moved
+        ? 'cancelled'
+        : outcome.status === 'retrying'
+          ? 'failed'
+          : outcome.status;
+      this.stages.metrics.outcomes.inc({ event: d.event, outcome: label });
+    } catch (err) {
+      this.logger.error(`Attempt of delivery ${d.id} failed: ${String(err)}`);
+    }
+  }
+
+  private async throttle(until: Date): Promise<void> {
+    if (!this.throttledUntil || until > this.throttledUntil) this.throttledUntil = until;
+    await this.stages.states.throttle(this.target.id, until);
+  }
+}

@@ -1,0 +1,53 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { DelayedError, Job } from 'bullmq';
+import { JobMap, QUEUES, QueueName } from '../../../platform/queues';
+import { LaneDrainer } from './lane-drainer';
+import { LaneSignals } from './lane-signals';
+
+type DrainJob = Job<JobMap[QueueName.Lanes]['drain']>;
+
+/**
+ * Runs lanes' drain jobs (worker roles). After a slice the same job goes back to the queue,
+ * delayed until the lane's next due time (now, when work remains: behind the lanes that are
+ * waiting, which is what makes lanes fair to each other). A signal that came while the job was
+ * active found it there and added nothing, so once the job has left the active state the lane is
+ * looked at once more.
+ */
+@Processor(QueueName.Lanes, {
+  concurrency: QUEUES[QueueName.Lanes].concurrency,
+  ...QUEUES[QueueName.Lanes].worker,
+})
+export class LaneProcessor extends WorkerHost {
+  private readonly logger = new Logger('Lanes');
+
+  constructor(
+    private readonly drainer: LaneDrainer,
+    private readonly signals: LaneSignals,
+  ) {
+    super();
+  }
+
+  async process(job: DrainJob, token?: string): Promise<void> {
+    const { webhookId } = job.data;
+    const result = await this.drainer.drain(webhookId);
+    if (result.kind !== 'again' || !token) return;
+    await job.moveToDelayed(Math.max(Date.now(), result.at.getTime()), token);
+    if (result.at.getTime() > Date.now() && (await this.drainer.hasWorkNow(webhookId))) {
+      await this.signals.signal([webhookId]);
+    }
+    throw new DelayedError();
+  }
+
+  /** The job is gone: a signal it swallowed while finishing is honoured now. */
+  @OnWorkerEvent('completed')
+  async onCompleted(job: DrainJob): Promise<void> {
+    try {
+      if (await this.drainer.hasWorkNow(job.data.webhookId)) {
+        await this.signals.signal([job.data.webhookId]);
+      }
+    } catch (err) {
+      this.logger.warn(`Re-checking lane ${job.data.webhookId} failed: ${String(err)}`);
+    }
+  }
+}
