@@ -88,6 +88,9 @@ export interface Receiver {
   readonly tcpConnections: number;
   /** TLS handshakes completed so far (keep-alive reuse keeps this at 1). */
   readonly tlsConnections: number;
+  /** Requests received and not yet answered (or closed) right now, and the most there were. */
+  readonly open: number;
+  readonly maxOpen: number;
   /** Changes how the next requests are answered. */
   respondWith(behaviour: ReceiverBehaviour): void;
   /** Polls until at least `count` requests have arrived; rejects after `timeoutMs` (5000). */
@@ -167,6 +170,9 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
   // Handshake failures (an untrusting client hangs up) are expected in tests: stay quiet.
   server.on('tlsClientError', () => undefined);
 
+  let open = 0;
+  let maxOpen = 0;
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const request: ReceivedRequest = {
@@ -181,6 +187,9 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
       json: <T>() => JSON.parse(body.toString('utf8')) as T,
     };
     received.push(request);
+    open++;
+    maxOpen = Math.max(maxOpen, open);
+    res.once('close', () => open--);
     const current = behaviour;
     const action = typeof current === 'function' ? await current(request) : current;
     reply(req, res, action);
@@ -249,6 +258,12 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
     get tcpConnections() {
       return tcpConnections;
     },
+    get open() {
+      return open;
+    },
+    get maxOpen() {
+      return maxOpen;
+    },
     get tlsConnections() {
       return tlsConnections;
     },
@@ -286,4 +301,9 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
       return done;
     },
   };
+}
+
+/** A receiver that takes `ms` to answer each request (its processing time), then replies. */
+export function replyAfter(ms: number, reply: ReceiverReply = DEFAULT_REPLY): ReceiverBehaviour {
+  return () => new Promise<ReceiverReply>((resolve) => setTimeout(() => resolve(reply), ms));
 }

@@ -12,15 +12,23 @@ import {
 import { getTestPki } from '../../tools/pki/test-ca';
 import { waitFor } from './wait';
 
+/** The lane settings a test webhook may be created with. */
+export interface LaneSettings {
+  max_in_flight?: number;
+  rate_limit_per_second?: number | null;
+  ordering?: 'none' | 'per_key';
+}
+
 export async function createWebhook(
   admin: Session,
   url: string,
   events: EventName[],
   displayName = `hook ${Math.random().toString(36).slice(2, 8)}`,
+  lane: LaneSettings = {},
 ): Promise<{ id: string; secret: string }> {
   const res = await admin
     .post('/api/admin/webhooks')
-    .send({ display_name: displayName, url, events })
+    .send({ display_name: displayName, url, events, ...lane })
     .expect(201);
   return { id: res.body.data.id as string, secret: res.body.secret as string };
 }
@@ -128,8 +136,8 @@ export class WebhookFixture {
     return r;
   }
 
-  async hook(url: string, events: EventName[], displayName?: string) {
-    const w = await createWebhook(this.admin, url, events, displayName);
+  async hook(url: string, events: EventName[], displayName?: string, lane?: LaneSettings) {
+    const w = await createWebhook(this.admin, url, events, displayName, lane);
     this.webhookIds.push(w.id);
     this.secrets.push(w.secret);
     return w;

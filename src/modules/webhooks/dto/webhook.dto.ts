@@ -53,21 +53,21 @@ const trim = ({ value }: { value: unknown }): unknown =>
 
 /** The lane settings a webhook is created or edited with (every field optional). */
 class LaneSettingsDto {
-  @IsOptional()
+  // Absent: the default (create) or unchanged (edit); null is not a value here, so it is refused.
+  @ValidateIf((o: LaneSettingsDto) => o.max_in_flight !== undefined)
   @IsInt({ message: 'max_in_flight must be a whole number from 1 to 64' })
   @Min(1, { message: 'max_in_flight must be a whole number from 1 to 64' })
   @Max(64, { message: 'max_in_flight must be a whole number from 1 to 64' })
   max_in_flight?: number;
 
   /** null: no limit. */
-  @ValidateIf((_o, value) => value !== null)
-  @IsOptional()
+  @ValidateIf((o: LaneSettingsDto) => o.rate_limit_per_second != null)
   @IsInt({ message: 'rate_limit_per_second must be null or a whole number from 1 to 10000' })
   @Min(1, { message: 'rate_limit_per_second must be null or a whole number from 1 to 10000' })
   @Max(10_000, { message: 'rate_limit_per_second must be null or a whole number from 1 to 10000' })
   rate_limit_per_second?: number | null;
 
-  @IsOptional()
+  @ValidateIf((o: LaneSettingsDto) => o.ordering !== undefined)
   @IsIn(WEBHOOK_ORDERINGS, { message: `ordering must be one of ${WEBHOOK_ORDERINGS.join(', ')}` })
   ordering?: WebhookOrdering;
 }
