@@ -35,7 +35,7 @@ export class DeliveryLanes1764000030000 implements MigrationInterface {
       )`,
     );
     await q.query(
-      `CREATE INDEX "deliveries_lane_due_idx" ON "deliveries" ("webhook_id", "next_attempt_at", "created_at") WHERE status IN ('pending', 'retrying')`,
+      `CREATE INDEX "deliveries_lane_due_idx" ON "deliveries" ("webhook_id", "next_attempt_at", "created_at", "event_id") WHERE status IN ('pending', 'retrying')`,
     );
     await q.query(
       `CREATE INDEX "deliveries_lane_key_idx" ON "deliveries" ("webhook_id", "ordering_key", "sequence") WHERE status IN ('pending', 'retrying')`,

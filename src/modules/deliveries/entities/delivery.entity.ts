@@ -14,7 +14,7 @@ export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'dead_letter
 })
 @Index('deliveries_created_idx', ['createdAt', 'id'])
 @Index('deliveries_webhook_created_idx', ['webhookId', 'createdAt', 'id'])
-@Index('deliveries_lane_due_idx', ['webhookId', 'nextAttemptAt', 'createdAt'], {
+@Index('deliveries_lane_due_idx', ['webhookId', 'nextAttemptAt', 'createdAt', 'eventId'], {
   where: "status IN ('pending', 'retrying')",
 })
 @Index('deliveries_lane_key_idx', ['webhookId', 'orderingKey', 'sequence'], {

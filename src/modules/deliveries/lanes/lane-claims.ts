@@ -47,10 +47,10 @@ export class LaneClaims {
     if (limit <= 0) return [];
     const rows: [(ClaimedDelivery & { rank: string })[], number] = await this.db.query(
       `WITH due AS (
-         SELECT d.id, d.next_attempt_at, d.created_at FROM deliveries d
+         SELECT d.id, d.next_attempt_at, d.created_at, d.event_id FROM deliveries d
           WHERE d.webhook_id = $1 AND ${OPEN} AND d.next_attempt_at <= now()
             AND ${HEAD_OF_KEY('$3::bool')}
-          ORDER BY d.next_attempt_at, d.created_at
+          ORDER BY d.next_attempt_at, d.created_at, d.event_id
           LIMIT $2
           FOR UPDATE SKIP LOCKED)
        UPDATE deliveries d
@@ -61,7 +61,8 @@ export class LaneClaims {
          FROM due WHERE d.id = due.id
        RETURNING ${RETURNING},
                  to_char(due.next_attempt_at, 'YYYYMMDDHH24MISSUS')
-                   || to_char(due.created_at, 'YYYYMMDDHH24MISSUS') AS rank`,
+                   || to_char(due.created_at, 'YYYYMMDDHH24MISSUS')
+                   || lpad(coalesce(due.event_id, 0)::text, 20, '0') AS rank`,
       [webhookId, limit, perKey, this.claimSeconds],
     );
     // Oldest first, in the lane's order (UPDATE … RETURNING keeps none).
