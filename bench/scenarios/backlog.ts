@@ -46,8 +46,7 @@ export async function scenarioH(
   const [held] = await createHooks(env, p.admin, 'hb', BACKLOG_EVENT, 1);
   const [healthy] = await createHooks(env, p.admin, 'h', LOAD_EVENT, 1, { portOffset: 1 });
   await p.admin.pauseWebhook(held.id);
-  const memory = { beforeMb: await usedMemoryMb(env.redis) };
-  const keysBefore = await prefixMemory(env.redis, env.redisPrefix);
+  const before = await redisNow(env);
   const peak = new MemoryPeak(env.redis).start();
   try {
     log(`h: ${backlog} deliveries to a paused webhook`);
@@ -62,24 +61,16 @@ export async function scenarioH(
     }
     await publishBacklog(env, driver, held, backlog - probe, backlog);
     const fanOutSeconds = round((performance.now() - t0) / 1000, 1);
-    const pending = {
-      mb: await usedMemoryMb(env.redis),
-      keys: await prefixMemory(env.redis, env.redisPrefix),
-    };
-    log(
-      `h: ${backlog} deliveries pending after ${fanOutSeconds} s; Redis used_memory ${memory.beforeMb} → ${pending.mb} MB`,
-    );
+    const pending = await redisNow(env);
+    log(`h: ${backlog} deliveries pending after ${fanOutSeconds} s`);
     const drain = await drainUnderLoad(env, p, driver, held, healthy);
     const peakMb = peak.stop();
-    const after = {
-      mb: await usedMemoryMb(env.redis),
-      keys: await prefixMemory(env.redis, env.redisPrefix),
-    };
+    const after = await redisNow(env);
     const rec = await report(env, 'h');
     const latency = rec.modes.ok?.latency;
     log(
       `h: drained in ${drain.drainSeconds} s; healthy p50 ${latency?.p50} ms, p99 ${latency?.p99} ms; ` +
-        `Redis used_memory ${memory.beforeMb} MB before, peak ${peakMb}, after ${after.mb} MB`,
+        `Redis used_memory ${before.mb} MB before, ${pending.mb} pending, peak ${peakMb}, after ${after.mb}`,
     );
     return {
       supported: true,
@@ -93,20 +84,23 @@ export async function scenarioH(
       healthyLatencyMs: latency,
       timeline: rec.timeline,
       redis: {
-        usedMemoryMb: {
-          before: memory.beforeMb,
-          pending: pending.mb,
-          peak: peakMb,
-          after: after.mb,
-        },
-        growthMb: round(Math.max(pending.mb, peakMb) - memory.beforeMb),
-        prefixKeys: { before: keysBefore, pending: pending.keys, after: after.keys },
+        usedMemoryMb: { before: before.mb, pending: pending.mb, peak: peakMb, after: after.mb },
+        growthMb: round(Math.max(pending.mb, peakMb) - before.mb),
+        prefixKeys: { before: before.keys, pending: pending.keys, after: after.keys },
       },
       verification: { backlog: drain.backlogVerification, healthy: drain.healthyVerification },
     };
   } finally {
     peak.stop();
   }
+}
+
+/** Redis now: the server's used_memory and what the run's own keys hold. */
+async function redisNow(env: Env) {
+  return {
+    mb: await usedMemoryMb(env.redis),
+    keys: await prefixMemory(env.redis, env.redisPrefix),
+  };
 }
 
 /** Publishes `count` events for the paused webhook; returns its deliveries once all are relayed. */
@@ -179,6 +173,20 @@ async function drainUnderLoad(env: Env, p: Platform, driver: Child, held: Hook, 
     what: `${published} healthy deliveries at the receiver (h)`,
   });
   await drained(env, LOAD_EVENT, 60_000);
+  const { backlogV, healthyV } = await verifyDrained(env, held, healthy, published);
+  await env.receiver.rpc.call('reset', { tag: 'hb' });
+  return {
+    drainSeconds,
+    resumeSeconds,
+    published,
+    backlogVerification: backlogV,
+    healthyVerification: healthyV,
+  };
+}
+
+/** Every backlog and healthy delivery succeeded with one attempt, seen once by the receiver. */
+async function verifyDrained(env: Env, held: Hook, healthy: Hook, published: number) {
+  const { backlog } = env.sizes.h;
   const backlogV = await verifyHook(env, held.id);
   const healthyV = await verifyHook(env, healthy.id);
   const recHeld = await report(env, 'hb');
@@ -212,14 +220,7 @@ async function drainUnderLoad(env: Env, p: Platform, driver: Child, held: Hook, 
     check(v.attemptCountMismatches === 0, `h: attempt_count ≠ recorded attempts`);
     check(v.distinctPairs === v.deliveries, `h: ${v.distinctPairs} distinct (event, webhook)`);
   }
-  await env.receiver.rpc.call('reset', { tag: 'hb' });
-  return {
-    drainSeconds,
-    resumeSeconds,
-    published,
-    backlogVerification: backlogV,
-    healthyVerification: healthyV,
-  };
+  return { backlogV, healthyV };
 }
 
 /** When a webhook's last delivery reached its final state (epoch ms). */
