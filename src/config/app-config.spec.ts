@@ -18,7 +18,7 @@ function errorOf(env: Record<string, string>): string {
 }
 
 describe('loadConfig', () => {
-  it('applies the defaults of DESIGN.md when only the secrets are set', () => {
+  it('applies the documented defaults (README, .env.example) when only the secrets are set', () => {
     const c = loadConfig(REQUIRED);
     expect(c).toBeInstanceOf(AppConfig);
     expect(c).toMatchObject({

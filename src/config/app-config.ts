@@ -27,8 +27,8 @@ const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
 /**
- * The whole configuration of the platform: exactly the variables of DESIGN.md, typed, with their
- * defaults. Nothing else reads process.env.
+ * The whole configuration of the platform: exactly the variables of the README's Configuration
+ * table and .env.example, typed, with their defaults. Nothing else reads process.env.
  */
 export class AppConfig {
   @Transform(toInt)

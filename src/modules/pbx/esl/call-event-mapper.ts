@@ -7,7 +7,8 @@ import type {
 
 /**
  * Turns FreeSWITCH channel events into the domain facts behind `pbx.call.ringing`,
- * `pbx.call.answered` and `pbx.call.hangup` (payload fields exactly as in EVENTS.md, plus `kind`).
+ * `pbx.call.answered` and `pbx.call.hangup` (payload fields exactly as docs/receiver-guide.md §9
+ * lists them, plus `kind`).
  *
  * Which leg: only the leg FreeSWITCH places *toward an extension* is mapped. In a real call from
  * a trunk, the A-leg (`Call-Direction: inbound`, context `public`) runs the dialplan, which
@@ -41,7 +42,7 @@ export type CallAnsweredFact = { readonly kind: 'answered' } & CallAnsweredPaylo
 export type CallHangupFact = { readonly kind: 'hangup' } & CallHangupPayload;
 export type CallFact = CallRingingFact | CallAnsweredFact | CallHangupFact;
 
-/** A fact as the event-bus message it becomes (name + payload exactly as in EVENTS.md). */
+/** A fact as the event-bus message it becomes (name + payload as in docs/receiver-guide.md §9). */
 export type CallEventMessage =
   | { readonly name: 'pbx.call.ringing'; readonly payload: CallRingingPayload }
   | { readonly name: 'pbx.call.answered'; readonly payload: CallAnsweredPayload }

@@ -59,7 +59,7 @@ export class TelesalesLead {
   updatedAt!: Date;
 }
 
-/** The lead resource, also the `telesales.lead.created` payload (EVENTS.md's fields). */
+/** The lead resource, also the `telesales.lead.created` payload (docs/receiver-guide.md §9). */
 export function leadPayload(l: TelesalesLead): LeadPayload {
   return {
     id: l.id,
