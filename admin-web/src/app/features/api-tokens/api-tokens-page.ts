@@ -1,12 +1,11 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  DestroyRef,
   OnInit,
+  computed,
   inject,
   signal,
 } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
@@ -15,7 +14,7 @@ import { MatTableModule } from '@angular/material/table';
 import { filter, switchMap } from 'rxjs';
 import { ApiToken, ApiTokenCreated } from '../../core/api/api.types';
 import { ApiTokensApi } from '../../core/api/api-tokens-api';
-import { ApiError, toApiError } from '../../core/errors/api-error';
+import { remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { CopyButton } from '../../shared/copy-button';
 import { Dialogs } from '../../shared/dialogs';
@@ -70,9 +69,9 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
           <mat-progress-bar mode="indeterminate" aria-label="Revoking" />
         }
         <app-view-state
-          [loading]="loading()"
-          [error]="error()"
-          [empty]="!loading() && !error() && tokens().length === 0"
+          [loading]="list.loading()"
+          [error]="list.error()"
+          [empty]="list.hasValue() && tokens().length === 0"
           [hasData]="tokens().length > 0"
           testid="tokens"
           emptyTitle="No API tokens"
@@ -206,12 +205,10 @@ export class ApiTokensPage implements OnInit {
   private readonly dialog = inject(MatDialog);
   private readonly dialogs = inject(Dialogs);
   private readonly notifier = inject(Notifier);
-  private readonly destroyRef = inject(DestroyRef);
 
   protected readonly columns = ['name', 'scopes', 'ips', 'status', 'expires', 'used', 'actions'];
-  protected readonly tokens = signal<ApiToken[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly error = signal<ApiError | null>(null);
+  protected readonly list = remote(() => this.api.list());
+  protected readonly tokens = computed(() => this.list.value() ?? []);
   protected readonly busyId = signal<string | null>(null);
   protected readonly state = (t: ApiToken) => tokenState(t);
 
@@ -220,21 +217,7 @@ export class ApiTokensPage implements OnInit {
   }
 
   protected load(): void {
-    this.loading.set(true);
-    this.error.set(null);
-    this.api
-      .list()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (t) => {
-          this.tokens.set(t);
-          this.loading.set(false);
-        },
-        error: (err: unknown) => {
-          this.error.set(toApiError(err));
-          this.loading.set(false);
-        },
-      });
+    this.list.load();
   }
 
   protected scopeLabel(scope: string): string {
@@ -251,7 +234,7 @@ export class ApiTokensPage implements OnInit {
       .pipe(
         filter((c): c is ApiTokenCreated => !!c),
         switchMap((created) => {
-          this.tokens.update((list) => [created.data, ...list]);
+          this.list.update((list) => [created.data, ...list]);
           return this.dialogs.secret({
             title: 'API token created',
             label: 'API token',
@@ -282,7 +265,7 @@ export class ApiTokensPage implements OnInit {
         next: () => {
           this.busyId.set(null);
           const now = new Date().toISOString();
-          this.tokens.update((list) =>
+          this.list.update((list) =>
             list.map((x) => (x.id === t.id ? { ...x, revoked_at: now } : x)),
           );
           this.notifier.success(`Token "${t.name}" revoked`);

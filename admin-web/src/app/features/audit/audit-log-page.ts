@@ -16,16 +16,16 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { ActivatedRoute, Router } from '@angular/router';
-import { Subscription, debounceTime, filter } from 'rxjs';
+import { debounceTime, filter } from 'rxjs';
 import { AUDIT_ACTIONS, AuditEntry, AuditVerifyResult } from '../../core/api/api.types';
 import { AuditApi } from '../../core/api/audit-api';
-import { ApiError, toApiError } from '../../core/errors/api-error';
+import { cursorList } from '../../core/data/cursor-list';
 import { Notifier } from '../../core/errors/notifier';
 import { isoToLocalInput, localInputToIso } from '../../core/ui/time';
 import { CopyButton } from '../../shared/copy-button';
+import { CursorListView } from '../../shared/cursor-list-view';
 import { JsonView } from '../../shared/json-view';
 import { TimeAgo } from '../../shared/time-ago';
-import { ViewState } from '../../shared/view-state';
 import {
   ACTION_PATTERN,
   AuditFilterState,
@@ -49,9 +49,9 @@ export const AUDIT_PAGE_SIZE = 50;
     MatInputModule,
     MatProgressBarModule,
     CopyButton,
+    CursorListView,
     JsonView,
     TimeAgo,
-    ViewState,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './audit-log-page.html',
@@ -74,21 +74,19 @@ export class AuditLogPage implements OnInit {
     toLocal: [''],
   });
 
-  protected readonly entries = signal<AuditEntry[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadingMore = signal(false);
-  protected readonly loaded = signal(false);
-  protected readonly error = signal<ApiError | null>(null);
+  private readonly state = signal<AuditFilterState>(EMPTY_AUDIT_FILTERS);
+  protected readonly list = cursorList<AuditEntry>(
+    (cursor) =>
+      this.api.list({ ...auditFiltersToQuery(this.state()), limit: AUDIT_PAGE_SIZE, cursor }),
+    (err) => this.notifier.report(err),
+  );
   protected readonly expanded = signal<ReadonlySet<string>>(new Set());
   protected readonly verifying = signal(false);
   protected readonly verifyResult = signal<AuditVerifyResult | null>(null);
-  private readonly state = signal<AuditFilterState>(EMPTY_AUDIT_FILTERS);
   protected readonly filtered = computed(() => Object.values(this.state()).some(Boolean));
   protected readonly exportUrl = computed(() =>
     this.api.exportUrl(auditFiltersToQuery(this.state())),
   );
-  private loadSub: Subscription | null = null;
 
   ngOnInit(): void {
     this.route.queryParamMap.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((params) => {
@@ -132,45 +130,7 @@ export class AuditLogPage implements OnInit {
   }
 
   protected reload(): void {
-    this.loadSub?.unsubscribe();
-    this.loading.set(true);
-    this.error.set(null);
-    this.loadSub = this.api
-      .list({ ...auditFiltersToQuery(this.state()), limit: AUDIT_PAGE_SIZE })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (page) => {
-          this.entries.set(page.data);
-          this.nextCursor.set(page.next_cursor);
-          this.loading.set(false);
-          this.loaded.set(true);
-        },
-        error: (err: unknown) => {
-          this.error.set(toApiError(err));
-          this.loading.set(false);
-        },
-      });
-  }
-
-  protected loadMore(): void {
-    const cursor = this.nextCursor();
-    if (!cursor) return;
-    this.loadingMore.set(true);
-    this.api
-      .list({ ...auditFiltersToQuery(this.state()), limit: AUDIT_PAGE_SIZE, cursor })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (page) => {
-          const seen = new Set(this.entries().map((e) => e.id));
-          this.entries.update((l) => [...l, ...page.data.filter((e) => !seen.has(e.id))]);
-          this.nextCursor.set(page.next_cursor);
-          this.loadingMore.set(false);
-        },
-        error: (err: unknown) => {
-          this.loadingMore.set(false);
-          this.notifier.report(err);
-        },
-      });
+    this.list.reload();
   }
 
   protected verify(): void {

@@ -15,7 +15,6 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
@@ -31,9 +30,9 @@ import { pollWhileVisible, remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { isoToLocalInput, localInputToIso } from '../../core/ui/time';
 import { CopyButton } from '../../shared/copy-button';
+import { CursorListView } from '../../shared/cursor-list-view';
 import { StatusChip, httpTone } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
-import { ViewState } from '../../shared/view-state';
 import {
   ReplayDeadLettersData,
   ReplayDeadLettersDialog,
@@ -70,16 +69,15 @@ const STATUS_LABELS: Record<string, string> = {
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
-    MatProgressBarModule,
     MatSelectModule,
     MatSlideToggleModule,
     MatTableModule,
     MatTooltipModule,
     CopyButton,
+    CursorListView,
     OrderingKey,
     StatusChip,
     TimeAgo,
-    ViewState,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './delivery-list-page.html',

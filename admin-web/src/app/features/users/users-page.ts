@@ -1,12 +1,11 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  DestroyRef,
   OnInit,
+  computed,
   inject,
   signal,
 } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
@@ -17,7 +16,7 @@ import { filter } from 'rxjs';
 import { Role, User, UserPatch } from '../../core/api/api.types';
 import { UsersApi } from '../../core/api/users-api';
 import { AuthStore } from '../../core/auth/auth-store';
-import { ApiError, toApiError } from '../../core/errors/api-error';
+import { remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { Dialogs } from '../../shared/dialogs';
 import { StatusChip } from '../../shared/status-chip';
@@ -59,9 +58,9 @@ import { UserCreateDialog } from './user-create-dialog';
           <mat-progress-bar mode="indeterminate" aria-label="Saving" />
         }
         <app-view-state
-          [loading]="loading()"
-          [error]="error()"
-          [empty]="!loading() && !error() && users().length === 0"
+          [loading]="list.loading()"
+          [error]="list.error()"
+          [empty]="list.hasValue() && users().length === 0"
           [hasData]="users().length > 0"
           testid="users"
           emptyTitle="No users"
@@ -207,14 +206,12 @@ export class UsersPage implements OnInit {
   private readonly dialog = inject(MatDialog);
   private readonly dialogs = inject(Dialogs);
   private readonly notifier = inject(Notifier);
-  private readonly destroyRef = inject(DestroyRef);
   protected readonly me = inject(AuthStore).user;
 
   protected readonly roles: Role[] = ['admin', 'auditor'];
   protected readonly columns = ['name', 'role', 'status', 'created', 'actions'];
-  protected readonly users = signal<User[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly error = signal<ApiError | null>(null);
+  protected readonly list = remote(() => this.api.list());
+  protected readonly users = computed(() => this.list.value() ?? []);
   protected readonly busyId = signal<string | null>(null);
 
   ngOnInit(): void {
@@ -222,21 +219,7 @@ export class UsersPage implements OnInit {
   }
 
   protected load(): void {
-    this.loading.set(true);
-    this.error.set(null);
-    this.api
-      .list()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (u) => {
-          this.users.set(u);
-          this.loading.set(false);
-        },
-        error: (err: unknown) => {
-          this.error.set(toApiError(err));
-          this.loading.set(false);
-        },
-      });
+    this.list.load();
   }
 
   protected create(): void {
@@ -245,7 +228,7 @@ export class UsersPage implements OnInit {
       .afterClosed()
       .pipe(filter((u): u is User => !!u))
       .subscribe((u) => {
-        this.users.update((list) => [...list, u]);
+        this.list.update((list) => [...list, u]);
         this.notifier.success(`User ${u.email} added`);
       });
   }
@@ -275,7 +258,7 @@ export class UsersPage implements OnInit {
     this.api.update(u.id, patch).subscribe({
       next: (updated) => {
         this.busyId.set(null);
-        this.users.update((list) => list.map((x) => (x.id === updated.id ? updated : x)));
+        this.list.update((list) => list.map((x) => (x.id === updated.id ? updated : x)));
         this.notifier.success(done);
       },
       error: (err: unknown) => {
