@@ -106,14 +106,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       });
   }
 
-  /** Relays until the outbox is empty (or what is left is claimed by other workers). */
+  /**
+   * Relays until the outbox is empty (or what is left is claimed by other workers). An event is
+   * relayed only once the one before it in its key has been (sequences have no gaps), so the
+   * deliveries of a key never exist out of order, whichever relay commits first; the next event
+   * of a key in the same burst goes in the following batch.
+   */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
       if (this.stopped) return total;
       const n = await this.relayBatch();
       total += n;
-      if (n < RELAY_BATCH) return total;
+      if (n === 0) return total;
     }
   }
 
@@ -121,9 +126,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const afterCommit: (() => Promise<void>)[] = [];
     const count = await this.db.transaction(async (tx) => {
       const rows: ClaimedRow[] = await tx.query(
-        `SELECT id, event_name, payload, occurred_at, ordering_key, sequence::text AS sequence
-           FROM outbox_events
-          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT o.id, o.event_name, o.payload, o.occurred_at, o.ordering_key,
+                o.sequence::text AS sequence
+           FROM outbox_events o
+          WHERE o.published_at IS NULL
+            AND NOT EXISTS (
+              SELECT 1 FROM outbox_events p
+               WHERE p.ordering_key = o.ordering_key AND p.sequence = o.sequence - 1
+                 AND p.published_at IS NULL)
+          ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
         [RELAY_BATCH],
       );
       if (rows.length === 0) return 0;

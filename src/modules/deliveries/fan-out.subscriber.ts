@@ -104,8 +104,8 @@ class Chunk {
   readonly url: string[] = [];
   readonly event: string[] = [];
   readonly body: number[] = [];
-  readonly orderingKey: (string | null)[] = [];
-  readonly sequence: (string | null)[] = [];
+  readonly orderingKey: string[] = [];
+  readonly sequence: string[] = [];
   readonly bodies: string[] = [];
 
   get size(): number {
@@ -114,7 +114,6 @@ class Chunk {
 
   /** A delivery of the event whose body was pushed last. */
   add(e: ClaimedEvent, s: Subscription): void {
-    const ordering = e as Partial<{ orderingKey: string; sequence: number | string }>;
     this.id.push(randomUUID());
     this.eventId.push(e.id);
     this.webhookId.push(s.id);
@@ -122,7 +121,7 @@ class Chunk {
     this.url.push(s.url);
     this.event.push(e.eventName);
     this.body.push(this.bodies.length);
-    this.orderingKey.push(ordering.orderingKey ?? null);
-    this.sequence.push(ordering.sequence !== undefined ? String(ordering.sequence) : null);
+    this.orderingKey.push(e.orderingKey);
+    this.sequence.push(String(e.sequence));
   }
 }
