@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type { Locator, Page, Response } from 'playwright-core';
 import { CONSOLE_DIST } from '../../src/app.module';
 import { verifyZorioSignature } from '../../src/modules/deliveries/sending/signing';
-import { createUser, TestApp, startApp } from '../support/app';
+import { createUser, login, TestApp, startApp } from '../support/app';
 import { ReceivedRequest, Receiver, startReceiver } from '../support/https-receiver';
 import { getTestPki } from '../support/tls/test-ca';
 import { publish } from '../support/webhooks';
@@ -196,8 +196,8 @@ describe('Admin Console in Chromium: the brief end to end', () => {
     await tid('webhook-max-in-flight-error').filter({ hasText: '1 to 64' }).waitFor();
     await tid('webhook-rate-limit-error').filter({ hasText: '1 to 10,000' }).waitFor();
     expect(apiRequests).not.toContain('POST /api/admin/webhooks'); // refused before posting
-    await tid('webhook-max-in-flight').fill('8');
-    await tid('webhook-rate-limit').fill('');
+    await tid('webhook-max-in-flight').fill('4');
+    await tid('webhook-rate-limit').fill('50');
     await tid('webhook-max-in-flight-error').waitFor({ state: 'detached' });
     await tid('webhook-rate-limit-error').waitFor({ state: 'detached' });
     await tid('webhook-max-in-flight').evaluate((e) => e.scrollIntoView({ block: 'center' }));
@@ -210,8 +210,20 @@ describe('Admin Console in Chromium: the brief end to end', () => {
     await tid('webhook-form-submit').click();
     const res = await created;
     expect(res.status()).toBe(201);
-    const body = (await res.json()) as { data: { id: string }; secret: string };
+    expect(res.request().postDataJSON()).toMatchObject({
+      max_in_flight: 4,
+      rate_limit_per_second: 50,
+    });
+    const body = (await res.json()) as {
+      data: { id: string; max_in_flight: number; rate_limit_per_second: number; ordering: string };
+      secret: string;
+    };
     webhookId = body.data.id;
+    expect(body.data).toMatchObject({
+      max_in_flight: 4,
+      rate_limit_per_second: 50,
+      ordering: 'none',
+    });
 
     await tid('secret-dialog').waitFor();
     await tid('secret-warning').waitFor();
@@ -228,6 +240,11 @@ describe('Admin Console in Chromium: the brief end to end', () => {
     await untilPath(`/admin/webhooks/${webhookId}`);
     await css(`[data-testid=webhook-detail][data-webhook-id="${webhookId}"]`).waitFor();
     await css('[data-testid=webhook-status][data-status=active]').waitFor();
+    // The live lane: nothing sent yet, the limits as set.
+    await css('[data-testid=webhook-lane][data-lane-state=idle]').waitFor();
+    await tid('webhook-lane').filter({ hasText: 'of 4 allowed at once' }).waitFor();
+    await tid('webhook-lane-rate-limit').filter({ hasText: '50 requests per second' }).waitFor();
+    await css('[data-testid=webhook-lane-ordering][data-ordering=none]').waitFor();
   });
 
   step('sends a test event that the receiver accepts, signed with the copied secret', async () => {
@@ -380,6 +397,123 @@ describe('Admin Console in Chromium: the brief end to end', () => {
     await tid('webhook-paused-banner').waitFor({ state: 'detached' });
     await tid('webhook-pause').waitFor();
   });
+
+  step('edits the lane settings: ordering per call or lead, rate limit removed', async () => {
+    await tid('webhook-edit').click();
+    await untilPath(`/admin/webhooks/${webhookId}/edit`);
+    expect(await tid('webhook-max-in-flight').inputValue()).toBe('4');
+    expect(await tid('webhook-rate-limit').inputValue()).toBe('50');
+    await tid('webhook-rate-limit').fill('');
+    await tid('webhook-ordering-per_key').click();
+    const saved = apiResponse('PATCH', /^\/api\/admin\/webhooks\/[^/]+$/);
+    await tid('webhook-form-submit').click();
+    const res = await saved;
+    expect(res.status()).toBe(200);
+    expect(res.request().postDataJSON()).toEqual({
+      rate_limit_per_second: null,
+      ordering: 'per_key',
+    });
+    await untilPath(`/admin/webhooks/${webhookId}`);
+    await css('[data-testid=webhook-lane-ordering][data-ordering=per_key]').waitFor();
+    await tid('webhook-lane-rate-limit').filter({ hasText: 'No limit' }).waitFor();
+    await tid('webhook-lane').filter({ hasText: 'of 4 allowed at once' }).waitFor();
+  });
+
+  step(
+    'shows a throttled lane live, and a held delivery that links to the head of its key',
+    async () => {
+      // A second customer whose endpoint answers 429 with Retry-After: its lane is throttled,
+      // and with per-key ordering the call's second event waits for its first.
+      const throttling = await startReceiver({
+        respond: { status: 429, headers: { 'retry-after': '30' }, body: 'slow down' },
+      });
+      const api = await login(t, 'admin');
+      const other = await api
+        .post('/api/admin/webhooks')
+        .send({
+          display_name: 'Wallboard (throttled, browser suite)',
+          url: throttling.url,
+          events: ['pbx.call.ringing', 'pbx.call.answered'],
+          max_in_flight: 2,
+          rate_limit_per_second: 10,
+          ordering: 'per_key',
+        })
+        .expect(201);
+      const otherId = other.body.data.id as string;
+      try {
+        await publish(t, 'pbx.call.ringing');
+        await publish(t, 'pbx.call.answered');
+        await throttling.waitFor(1, 10_000);
+
+        await tid('nav-webhooks').click();
+        await untilPath('/admin/webhooks');
+        const row = css(`[data-testid=webhook-row][data-webhook-id="${otherId}"]`);
+        await row.locator('[data-testid=webhook-row-lane][data-lane-state=throttled]').waitFor();
+        expect(await row.getAttribute('class')).toContain('flagged');
+        await row.getByTestId('webhook-row-lane-throttled').filter({ hasText: 's more' }).waitFor();
+        expect(await row.getByTestId('webhook-row-lane-due').textContent()).toMatch(/^\d/);
+        expect(await row.getByTestId('webhook-row-lane').textContent()).toContain('/ 2 in flight');
+        // The list re-reads the lanes by itself (every 5 s while visible).
+        const again = await page.waitForResponse(
+          (r) =>
+            r.request().method() === 'GET' && new URL(r.url()).pathname === '/api/admin/webhooks',
+          { timeout: 8000 },
+        );
+        expect(again.status()).toBe(200);
+        await shot('14-webhook-list-lanes');
+
+        await row.getByTestId('webhook-row-link').click();
+        await untilPath(`/admin/webhooks/${otherId}`);
+        await css('[data-testid=webhook-lane][data-lane-state=throttled]').waitFor();
+        await tid('webhook-lane-reason').filter({ hasText: 'Retry-After' }).waitFor();
+        await tid('webhook-lane-throttled').filter({ hasText: 'more' }).waitFor();
+        await tid('webhook-lane-rate-limit')
+          .filter({ hasText: '10 requests per second' })
+          .waitFor();
+        await shot('15-webhook-detail-lane');
+
+        await page.goto(`${t.url}/admin/deliveries?webhook_id=${otherId}`);
+        const held = css('[data-testid=delivery-row][data-event="pbx.call.answered"]');
+        const head = css('[data-testid=delivery-row][data-event="pbx.call.ringing"]');
+        await held.getByTestId('delivery-row-waiting-for').waitFor();
+        const headId = (await head.getAttribute('data-delivery-id')) ?? '';
+        expect(
+          await held.getByTestId('delivery-row-waiting-for').getAttribute('data-waiting-for'),
+        ).toBe(headId);
+        const key = (await head.getAttribute('data-ordering-key')) ?? '';
+        expect(key).not.toBe('');
+        expect(await held.getAttribute('data-ordering-key')).toBe(key);
+        expect(Number(await held.getAttribute('data-sequence'))).toBeGreaterThan(
+          Number(await head.getAttribute('data-sequence')),
+        );
+        await shot('16-deliveries-ordering');
+
+        // A click on the key filters by it.
+        const filtered = page.waitForResponse(
+          (r) =>
+            new URL(r.url()).pathname === '/api/admin/deliveries' &&
+            new URL(r.url()).searchParams.get('ordering_key') === key,
+        );
+        await head.getByTestId('delivery-row-key').click();
+        expect((await filtered).status()).toBe(200);
+        expect(new URL(page.url()).searchParams.get('ordering_key')).toBe(key);
+        expect(await tid('deliveries-filter-ordering-key').inputValue()).toBe(key);
+        await held.waitFor();
+
+        // The held delivery says what it waits for and links to it.
+        await held.getByTestId('delivery-row-link').click();
+        await tid('delivery-held').waitFor();
+        await tid('delivery-ordering-key').filter({ hasText: key }).waitFor();
+        await tid('delivery-waiting-for').click();
+        await untilPath(`/admin/deliveries/${headId}`);
+        await css(`[data-testid=delivery-detail][data-delivery-id="${headId}"]`).waitFor();
+        await tid('delivery-held').waitFor({ state: 'detached' });
+      } finally {
+        await api.del(`/api/admin/webhooks/${otherId}`).expect(204);
+        await throttling.close();
+      }
+    },
+  );
 
   step(
     'lists the webhook with its last delivery and success rate, on a laptop and on a phone',
