@@ -33,51 +33,38 @@ export class EventBus {
       throw new Error('EventBus.publish needs the manager of an open transaction');
     }
     const keys = events.map((e) => orderingKeyOf(e.name, e.data));
-    const next = await this.reserveSequences(manager, keys);
-    const sequences = keys.map((key) => {
-      const sequence = next.get(key)!;
-      next.set(key, sequence + 1);
-      return sequence;
-    });
-    // Arrays, not one placeholder per value: a statement has at most 65,535 parameters.
+    const counts = new Map<string, number>();
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    const lockOrder = [...counts.keys()].sort();
+    // One round trip: reserve each key's sequences (locking its row, in lockOrder), number the
+    // key's events in the order given, insert them and notify. Arrays, not one placeholder per
+    // value: a statement has at most 65,535 parameters.
     await manager.query(
-      `INSERT INTO outbox_events (event_name, payload, occurred_at, ordering_key, sequence)
-       SELECT name, payload::json, $5, key, seq
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-              WITH ORDINALITY AS t(name, payload, key, seq, i)
-        ORDER BY i`,
+      `WITH seq AS (
+         INSERT INTO event_sequences (ordering_key, last_sequence)
+         SELECT k, n FROM unnest($4::text[], $5::bigint[]) WITH ORDINALITY AS t(k, n, i) ORDER BY i
+         ON CONFLICT (ordering_key)
+           DO UPDATE SET last_sequence = event_sequences.last_sequence + EXCLUDED.last_sequence
+         RETURNING ordering_key, last_sequence
+       ), ins AS (
+         INSERT INTO outbox_events (event_name, payload, occurred_at, ordering_key, sequence)
+         SELECT e.name, e.payload::json, $6, e.key,
+                s.last_sequence - count(*) OVER w + row_number() OVER (w ORDER BY e.i)
+           FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS e(name, payload, key, i)
+           JOIN seq s ON s.ordering_key = e.key
+         WINDOW w AS (PARTITION BY e.key)
+          ORDER BY e.i
+         RETURNING 1
+       )
+       SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM ins LIMIT 1) AS published`,
       [
         events.map((e) => e.name),
         events.map((e) => JSON.stringify(e.data)),
         keys,
-        sequences,
+        lockOrder,
+        lockOrder.map((k) => counts.get(k)),
         new Date(),
       ],
-    );
-    await manager.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
-  }
-
-  /**
-   * Adds each key's count of events to its last sequence (locking its row until commit) and
-   * returns the first sequence reserved per key.
-   */
-  private async reserveSequences(
-    manager: EntityManager,
-    keys: readonly string[],
-  ): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-    const sorted = [...counts.keys()].sort();
-    const rows: { ordering_key: string; last_sequence: string }[] = await manager.query(
-      `INSERT INTO event_sequences (ordering_key, last_sequence)
-       SELECT k, n FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS t(k, n, i) ORDER BY i
-       ON CONFLICT (ordering_key)
-         DO UPDATE SET last_sequence = event_sequences.last_sequence + EXCLUDED.last_sequence
-       RETURNING ordering_key, last_sequence::text AS last_sequence`,
-      [sorted, sorted.map((k) => counts.get(k))],
-    );
-    return new Map(
-      rows.map((r) => [r.ordering_key, Number(r.last_sequence) - counts.get(r.ordering_key)! + 1]),
     );
   }
 }
