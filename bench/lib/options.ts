@@ -5,8 +5,11 @@ export type Scenario = (typeof SCENARIOS)[number];
 
 export interface Sizes {
   baselineJobs: number;
-  /** (a) sustained throughput, role all; (i) the same with ordering on for every webhook. */
-  a: { events: number; webhooks: number };
+  /**
+   * (a) sustained throughput, role all; (i) the same with ordering on for every webhook. Each
+   * first delivers `warmupEvents` unmeasured (so neither gets the cold start: (a) runs first).
+   */
+  a: { events: number; webhooks: number; warmupEvents: number };
   /** (b) latency at a steady rate, every webhook healthy. */
   b: { rate: number; seconds: number; webhooks: number };
   /** (c) one event to many webhooks, several rounds. */
@@ -28,7 +31,7 @@ export interface Sizes {
 
 export const FULL: Sizes = {
   baselineJobs: 40_000,
-  a: { events: 50_000, webhooks: 10 },
+  a: { events: 50_000, webhooks: 10, warmupEvents: 200 },
   b: { rate: 200, seconds: 30, webhooks: 2 },
   c: { webhooks: 500, rounds: 3 },
   d: { rate: 200, seconds: 30 },
@@ -40,7 +43,7 @@ export const FULL: Sizes = {
 
 export const SMOKE: Sizes = {
   baselineJobs: 2_000,
-  a: { events: 300, webhooks: 10 },
+  a: { events: 300, webhooks: 10, warmupEvents: 20 },
   b: { rate: 50, seconds: 3, webhooks: 2 },
   c: { webhooks: 50, rounds: 1 },
   d: { rate: 50, seconds: 3 },

@@ -23,13 +23,13 @@ export async function scenarioI(
     log(`i: not supported: ${refused}`);
     return { supported: false, reason: refused };
   }
-  const { events, webhooks } = env.sizes.a;
+  const { events, webhooks, warmupEvents } = env.sizes.a;
   const r = await throughput(env, p, driver, {
     tag: 'i',
     event: EVENT,
     events,
     webhooks,
-    warmupEvents: 0,
+    warmupEvents,
     hooks: { fields: ORDERED },
   });
   const outOfOrder = r.outOfOrderAtReceiver as number;

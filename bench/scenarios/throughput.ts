@@ -194,13 +194,13 @@ export async function scenarioA(
   p: Platform,
   driver: Child,
 ): Promise<Record<string, unknown>> {
-  const { events, webhooks } = env.sizes.a;
+  const { events, webhooks, warmupEvents } = env.sizes.a;
   return throughput(env, p, driver, {
     tag: 'a',
     event: 'pbx.call.hangup',
     events,
     webhooks,
-    warmupEvents: 0,
+    warmupEvents,
   });
 }
 
