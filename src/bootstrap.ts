@@ -6,6 +6,7 @@ import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { RedisService } from './common/redis.module';
+import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { AppModule, AppOptions } from './app.module';
@@ -44,6 +45,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(metrics.middleware());
+  app.use(securityHeaders(config.cookieSecure));
   const big = json({ limit: '10mb', type: ['application/json', 'application/*+json'] });
   const small = json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
   app.use((req: { path: string }, res: unknown, next: () => void) =>

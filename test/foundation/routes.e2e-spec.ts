@@ -39,11 +39,12 @@ const NON_CONTROLLER_ROUTES: (string | RegExp)[] = [
   /^GET \/api\/docs(-json|-yaml|\/.*)?$/, // @nestjs/swagger: the public machine-API reference
 ];
 
-/** Auditors may read the audit log and their own session, nothing else. */
+/** Auditors may read the audit log and their own session (and change their password), nothing else. */
 const AUDITOR_ROUTES: (string | RegExp)[] = [
   /^GET \/api\/admin\/audit-log(\/|$)/,
   'GET /api/admin/auth/me',
   'POST /api/admin/auth/logout',
+  'POST /api/admin/auth/password', // their own password
 ];
 
 /** Routes that take a free-form document and validate it by hand (never add a CRUD route here). */

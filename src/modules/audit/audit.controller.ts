@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { MESSAGES } from '../../common/errors';
 import { Roles } from '../auth/auth.decorators';
 import { AuditService, presentAuditEntry } from './audit.service';
+import { csvCell } from './csv-cell';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
 const CSV_COLUMNS = [
@@ -58,8 +59,9 @@ export class AuditController {
     try {
       for await (const e of this.audit.stream(q)) {
         if (gone) break;
-        const row = presentAuditEntry(e);
-        row.changes = e.changes ? JSON.stringify(e.changes) : '';
+        const entry = presentAuditEntry(e);
+        entry.changes = e.changes ? JSON.stringify(e.changes) : '';
+        const row = Object.fromEntries(CSV_COLUMNS.map((c) => [c, csvCell(entry[c])]));
         if (!csv.write(row)) await new Promise((r) => csv.once('drain', r));
       }
       csv.end();

@@ -1,8 +1,7 @@
-import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppRequest, AuthenticatedUser, CurrentActor, Actor } from '../../common/actor';
 import { NotFound } from '../../common/errors';
@@ -11,7 +10,9 @@ import { AuditService } from '../audit/audit.service';
 import { Public, Roles } from './auth.decorators';
 import { presentUser } from './entities/user.entity';
 import { LoginGuard } from './login.guard';
-import { SESSION_COOKIE, XSRF_COOKIE, setXsrfCookie } from './session';
+import { PasswordChangeService } from './password-change.service';
+import { ChangePasswordDto } from './dto/user.dto';
+import { SESSION_COOKIE, XSRF_COOKIE, issueSession } from './session';
 import { UsersService } from './users.service';
 
 @ApiExcludeController()
@@ -19,6 +20,7 @@ import { UsersService } from './users.service';
 export class AuthController {
   constructor(
     private readonly users: UsersService,
+    private readonly passwords: PasswordChangeService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
@@ -33,17 +35,7 @@ export class AuthController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const authenticated = req.user as AuthenticatedUser;
-    // A fresh session id on every login (no fixation), carrying its own CSRF token.
-    await new Promise<void>((resolve, reject) =>
-      req.session.regenerate((e) => (e ? reject(e as Error) : resolve())),
-    );
-    const csrf = randomBytes(32).toString('base64url');
-    req.session.userId = authenticated.id;
-    req.session.csrf = csrf;
-    await new Promise<void>((resolve, reject) =>
-      req.session.save((e) => (e ? reject(e as Error) : resolve())),
-    );
-    setXsrfCookie(res, csrf, this.config.cookieSecure);
+    await issueSession(req, res, authenticated.id, this.config.cookieSecure);
     req.auth = { user: authenticated };
     const actor = {
       type: 'user' as const,
@@ -67,6 +59,24 @@ export class AuthController {
   async me(@Req() req: AppRequest) {
     const user = await this.users.findById(req.auth?.user?.id ?? '');
     if (!user) throw new NotFound();
+    return { data: { user: presentUser(user) } };
+  }
+
+  /**
+   * Changes the signed-in user's own password. Every other session of the user stops working;
+   * this one is reissued (new session id and XSRF token) and stays signed in.
+   */
+  @Roles('admin', 'auditor')
+  @Post('password')
+  @HttpCode(200)
+  async changePassword(
+    @Req() req: AppRequest,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor: Actor,
+    @Body() dto: ChangePasswordDto,
+  ) {
+    const { user, changedAt } = await this.passwords.changePassword(actor, dto);
+    await issueSession(req, res, user.id, this.config.cookieSecure, changedAt.getTime());
     return { data: { user: presentUser(user) } };
   }
 

@@ -107,7 +107,9 @@ export class AuthGuard implements CanActivate {
     const userId = req.session?.userId;
     if (!userId) throw new UnauthorizedException();
     const user = await this.users.findById(userId);
-    if (!user || user.disabled) {
+    const issuedAt = req.session.issuedAt ?? 0;
+    const stale = user?.passwordChangedAt && issuedAt < user.passwordChangedAt.getTime();
+    if (!user || user.disabled || stale) {
       await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
       throw new UnauthorizedException();
     }

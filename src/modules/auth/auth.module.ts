@@ -6,6 +6,7 @@ import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { LocalStrategy } from './local.strategy';
+import { PasswordChangeService } from './password-change.service';
 import { ThrottleService } from './throttle.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
@@ -15,6 +16,7 @@ import { UsersService } from './users.service';
   controllers: [AuthController, UsersController, ApiTokensController],
   providers: [
     UsersService,
+    PasswordChangeService,
     ApiTokensService,
     ThrottleService,
     LocalStrategy,

@@ -1,5 +1,6 @@
 import { RedisStore } from 'connect-redis';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { randomBytes } from 'node:crypto';
 import session from 'express-session';
 import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
@@ -13,6 +14,8 @@ declare module 'express-session' {
   interface SessionData {
     userId?: string;
     csrf?: string;
+    /** When the session was issued (ms since the epoch): older than a password change = invalid. */
+    issuedAt?: number;
   }
 }
 
@@ -51,4 +54,28 @@ export function setXsrfCookie(res: Response, token: string, secure: boolean): vo
     path: '/',
     maxAge: SESSION_TTL_SECONDS * 1000,
   });
+}
+
+/**
+ * Gives the request a fresh session for the user (a new id, so no fixation; its own CSRF token;
+ * its issue time, checked against the user's last password change) and sets the XSRF cookie.
+ */
+export async function issueSession(
+  req: Request,
+  res: Response,
+  userId: string,
+  secure: boolean,
+  issuedAt = Date.now(),
+): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    req.session.regenerate((e) => (e ? reject(e as Error) : resolve())),
+  );
+  const csrf = randomBytes(32).toString('base64url');
+  req.session.userId = userId;
+  req.session.csrf = csrf;
+  req.session.issuedAt = issuedAt;
+  await new Promise<void>((resolve, reject) =>
+    req.session.save((e) => (e ? reject(e as Error) : resolve())),
+  );
+  setXsrfCookie(res, csrf, secure);
 }

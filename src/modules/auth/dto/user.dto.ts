@@ -34,3 +34,13 @@ export class UpdateUserDto {
   @Length(1, 100, { message: 'name must be 1 to 100 characters' })
   name?: string;
 }
+
+export class ChangePasswordDto {
+  @IsString({ message: 'current_password must be a string' })
+  @Length(1, 200, { message: 'current_password must be 1 to 200 characters' })
+  current_password!: string;
+
+  @IsString({ message: 'new_password must be a string' })
+  @Length(12, 200, { message: 'new_password must be 12 to 200 characters' })
+  new_password!: string;
+}

