@@ -55,8 +55,13 @@ const ICONS: Record<string, string> = {
       font-variant-numeric: tabular-nums;
       white-space: nowrap;
     }
-    .compact .line {
+    :host(.compact) .line {
       font-size: 12.5px;
+    }
+    @media (max-width: 599.98px) {
+      .line {
+        white-space: normal;
+      }
     }
     .sub {
       color: var(--mat-sys-on-surface-variant);

@@ -55,6 +55,13 @@ import { WebhookStats, WebhookStatsService, formatRate } from './webhook-stats';
       color: var(--mat-sys-on-surface-variant);
       font-size: 12px;
       max-width: 420px;
+      overflow-wrap: anywhere;
+    }
+    @media (max-width: 599.98px) {
+      .name-cell {
+        min-width: 150px;
+        align-items: flex-start;
+      }
     }
     .events {
       display: flex;
@@ -121,9 +128,11 @@ export class WebhookListPage implements OnInit {
       ),
     { initialValue: 'wide' },
   );
+  /** On a phone the status chip sits under the name, leaving room for the lane. */
+  protected readonly phone = computed(() => this.size() === 'phone');
   protected readonly columns = computed(() =>
     this.size() === 'phone'
-      ? ['name', 'status', 'lane']
+      ? ['name', 'lane']
       : this.size() === 'tablet'
         ? ['name', 'status', 'lane', 'rate']
         : this.size() === 'laptop'
