@@ -39,6 +39,15 @@ export class LaneProcessor extends WorkerHost {
     throw new DelayedError();
   }
 
+  /**
+   * Redis errors of the worker (a job whose keys Redis lost, a connection that dropped): the work
+   * is in PostgreSQL and the sweeper gives the lane a job again, so they are worth a warning only.
+   */
+  @OnWorkerEvent('error')
+  onError(err: Error): void {
+    this.logger.warn(`Lane worker: ${err.message}`);
+  }
+
   /** The job is gone: a signal it swallowed while finishing is honoured now. */
   @OnWorkerEvent('completed')
   async onCompleted(job: DrainJob): Promise<void> {
