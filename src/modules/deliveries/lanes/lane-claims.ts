@@ -71,6 +71,17 @@ export class LaneClaims {
       .map(({ rank: _rank, ...d }) => d);
   }
 
+  /** Gives claimed deliveries back unsent: due at `at`, their attempt not counted. */
+  async release(ids: string[], at: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries d
+          SET attempt_count = d.attempt_count - 1, next_attempt_at = $2, claimed_until = NULL,
+              updated_at = date_trunc('milliseconds', now())
+        WHERE d.id = ANY($1::uuid[]) AND ${OPEN}`,
+      [ids, at],
+    );
+  }
+
   /** Claims one delivery by id whatever its webhook's state (test events). */
   async claimOne(id: string): Promise<ClaimedDelivery | null> {
     const rows: [ClaimedDelivery[], number] = await this.db.query(

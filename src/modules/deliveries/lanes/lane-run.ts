@@ -23,21 +23,27 @@ export interface LaneStages {
 
 /** Deliveries claimed by one statement at most. */
 export const MAX_CLAIM = 64;
+/** After a claim found nothing more, the next one waits this long (or for a key's head). */
+const RECLAIM_MS = 20;
 
 /** Why a run stopped claiming: when the lane should run again, if that is known now. */
 export type RunEnd = { at: Date | null };
 
 /**
- * One time slice of one lane: keeps up to `max_in_flight` attempts open, claiming into the free
- * slots as attempts finish, until the lane has nothing due, the slice is over, a Retry-After
- * throttles it, or its rate limit asks to wait past the slice. Then it waits for what is in flight.
+ * One time slice of one lane: keeps up to `max_in_flight` attempts open, starting claimed
+ * deliveries as attempts finish and claiming the next window ahead (one statement for many), until
+ * the lane has nothing due, the slice is over, a Retry-After throttles it, or its rate limit asks
+ * to wait past the slice. Then it waits for what is in flight.
  */
 export class LaneRun {
   private readonly logger = new Logger('Lanes');
   private readonly inFlight = new Set<Promise<void>>();
+  /** Claimed, not started yet (started as slots free up, all before the run ends). */
+  private readonly claimed: ClaimedDelivery[] = [];
   private readonly perKey: boolean;
-  /** The last claim took less than it asked for: nothing more is due now. */
+  /** The last claim took less than it asked for: nothing more was due then. */
   private exhausted = false;
+  private lastClaimAt = 0;
   /** Set once the run must claim no more: when the lane runs next (null: ask the database). */
   private end: RunEnd | null = null;
   private throttledUntil: Date | null = null;
@@ -53,34 +59,54 @@ export class LaneRun {
   async run(): Promise<RunEnd> {
     for (;;) {
       if (!this.end) await this.fill();
+      if (this.throttledUntil) await this.releaseClaimed(this.throttledUntil);
+      else this.startClaimed();
       if (this.inFlight.size === 0) {
         if (this.end || this.exhausted) break;
         continue;
       }
       await Promise.race(this.inFlight);
-      // With ordering, a finished head may have released the next delivery of its key.
-      if (this.perKey) this.exhausted = false;
+      // A finished attempt frees a slot: look for more (with ordering it may also have released
+      // the next delivery of its key), not more often than every RECLAIM_MS.
+      if (this.perKey || Date.now() - this.lastClaimAt >= RECLAIM_MS) this.exhausted = false;
     }
     return this.end ?? { at: null };
   }
 
-  /** Claims into the free slots, or decides that the run claims no more. */
+  /** Claims the next window when the claimed ones run out, or decides to claim no more. */
   private async fill(): Promise<void> {
     if (this.throttledUntil) {
       this.end = { at: this.throttledUntil };
       return;
     }
     if (Date.now() >= this.deadline) {
-      this.end = { at: this.exhausted ? null : new Date() };
+      this.end = { at: this.exhausted && this.claimed.length === 0 ? null : new Date() };
       return;
     }
-    const free = Math.min(this.target.maxInFlight - this.inFlight.size, MAX_CLAIM);
-    if (free <= 0 || this.exhausted) return;
-    const want = await this.tokens(free);
+    const window = this.target.maxInFlight;
+    const free = window - this.inFlight.size;
+    if (this.exhausted || this.claimed.length >= free) return;
+    // The free slots and the next window (ordered lanes claim only what can start now).
+    const ahead = this.perKey ? 0 : window;
+    const want = await this.tokens(Math.min(free + ahead - this.claimed.length, MAX_CLAIM));
     if (want === 0) return;
+    this.lastClaimAt = Date.now();
     const batch = await this.stages.claims.claim(this.target.id, want, this.perKey);
     if (batch.length < want) this.exhausted = true;
-    for (const d of batch) this.start(d);
+    this.claimed.push(...batch);
+  }
+
+  /** Claimed deliveries that will not be sent in this run go back to the lane, uncounted. */
+  private async releaseClaimed(at: Date): Promise<void> {
+    if (this.claimed.length === 0) return;
+    const ids = this.claimed.splice(0).map((d) => d.id);
+    await this.stages.claims.release(ids, at);
+  }
+
+  private startClaimed(): void {
+    while (this.claimed.length > 0 && this.inFlight.size < this.target.maxInFlight) {
+      this.start(this.claimed.shift() as ClaimedDelivery);
+    }
   }
 
   /** How many the rate limit lets start now (waiting for a token within the slice). */
