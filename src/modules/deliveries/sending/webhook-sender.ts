@@ -120,6 +120,8 @@ export class WebhookSender {
       connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
       pipelining: 1,
       headersTimeout: this.timeoutMs,
+      // Receivers may answer with many or long headers: read them (what is kept is capped later).
+      maxHeaderSize: 256 * 1024,
       bodyTimeout: this.timeoutMs,
     });
   }
