@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { signatureHeaders, verifyZorioSignature, zorioSignature } from './signing';
+import { verifyZorioSignature } from '../../../../tools/webhooks/verify-signature';
+import { signatureHeaders, zorioSignature } from './signing';
 
 const secret = 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6';
 const deliveryId = '0b7e4f0e-3d5c-4c57-9a57-5d1e9f1b2c3a';
@@ -27,6 +28,22 @@ function sign(timestamp: number, isTest = false): Record<string, string> {
 }
 
 describe('signatureHeaders', () => {
+  it('adds the ordering key and sequence when the event has them', () => {
+    const headers = signatureHeaders({
+      secret,
+      deliveryId,
+      event: 'pbx.call.hangup',
+      timestamp: 1_782_703_812,
+      body,
+      isTest: false,
+      userAgentVersion: '1.2.3',
+      ordering: { key: 'call:5d0c6a1e', sequence: '3' },
+    });
+    expect(headers['X-Zorio-Ordering-Key']).toBe('call:5d0c6a1e');
+    expect(headers['X-Zorio-Sequence']).toBe('3');
+    expect(sign(1_782_703_812)['X-Zorio-Sequence']).toBeUndefined();
+  });
+
   it('produces exactly the headers of EVENTS.md', () => {
     const headers = sign(1_782_703_812);
     expect(Object.keys(headers).sort()).toEqual(

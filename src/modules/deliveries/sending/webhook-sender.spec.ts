@@ -2,8 +2,9 @@ import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
 import { startReceiver, type Receiver } from '../../../../test/support/https-receiver';
-import { getTestPki } from '../../../../test/support/tls/test-ca';
-import { signatureHeaders, verifyZorioSignature } from './signing';
+import { getTestPki } from '../../../../tools/pki/test-ca';
+import { verifyZorioSignature } from '../../../../tools/webhooks/verify-signature';
+import { signatureHeaders } from './signing';
 import { responseText } from './response-text';
 import {
   MAX_RESPONSE_BODY_BYTES,
