@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { parseStrictIp } from './ip';
 
 /** Who did something: recorded on every audit entry. */
 export interface Actor {
@@ -39,8 +40,14 @@ export interface AuthState {
 
 export type AppRequest = Request & { auth?: AuthState; id?: unknown };
 
+/**
+ * The client address: Express's `req.ip` (X-Forwarded-For only from TRUST_PROXY's proxies), or
+ * the peer's address when what a proxy forwarded is not an IP address at all (`unknown`,
+ * `1.2.3.4:80`, junk): it is never stored or compared as if it were one.
+ */
 export function clientIp(req: Request): string | null {
-  const ip = req.ip ?? req.socket.remoteAddress ?? null;
+  const forwarded = req.ip && parseStrictIp(req.ip) ? req.ip : undefined;
+  const ip = forwarded ?? req.socket.remoteAddress ?? null;
   return ip?.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 

@@ -3,7 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { AppRequest, AuthenticatedUser, CurrentActor, Actor } from '../../common/actor';
+import {
+  Actor,
+  AppRequest,
+  AuthenticatedUser,
+  CurrentActor,
+  actorFromRequest,
+} from '../../common/actor';
 import { NotFound } from '../../common/errors';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
@@ -37,14 +43,7 @@ export class AuthController {
     const authenticated = req.user as AuthenticatedUser;
     await issueSession(req, res, authenticated.id, this.config.cookieSecure);
     req.auth = { user: authenticated };
-    const actor = {
-      type: 'user' as const,
-      id: authenticated.id,
-      name: authenticated.email,
-      ip: req.ip ?? null,
-      userAgent: req.headers['user-agent']?.slice(0, 500) ?? null,
-    };
-    await this.audit.record(this.db.manager, actor, {
+    await this.audit.record(this.db.manager, actorFromRequest(req), {
       action: 'auth.login',
       targetType: 'user',
       targetId: authenticated.id,
