@@ -260,16 +260,32 @@ export class WebhooksService {
 
   /** The webhook as its lane needs it for one drain (current settings and secret), or null. */
   async laneTarget(id: string): Promise<LaneTarget | null> {
-    const w = await this.db.getRepository(Webhook).findOneBy({ id });
+    // Read on every drain slice of every lane: one plain statement, no entity mapping.
+    const rows: {
+      id: string;
+      display_name: string;
+      url: string;
+      status: WebhookStatus;
+      secret_encrypted: string;
+      max_in_flight: number;
+      rate_limit_per_second: number | null;
+      ordering: WebhookOrdering;
+    }[] = await this.db.query(
+      `SELECT id, display_name, url, status, secret_encrypted, max_in_flight,
+              rate_limit_per_second, ordering
+         FROM webhooks WHERE id = $1`,
+      [id],
+    );
+    const w = rows[0];
     if (!w) return null;
     return {
       id: w.id,
-      displayName: w.displayName,
+      displayName: w.display_name,
       url: w.url,
       status: w.status,
-      secret: this.box.open(w.secretEncrypted, w.id),
-      maxInFlight: w.maxInFlight,
-      rateLimitPerSecond: w.rateLimitPerSecond,
+      secret: this.box.open(w.secret_encrypted, w.id),
+      maxInFlight: w.max_in_flight,
+      rateLimitPerSecond: w.rate_limit_per_second,
       ordering: w.ordering,
     };
   }

@@ -19,6 +19,10 @@ const HEAD_OF_KEY = (perKey: string) => `(NOT ${perKey} OR d.ordering_key IS NUL
        AND e.sequence < d.sequence AND e.status IN ('pending', 'retrying')
        AND NOT e.replay_requested))`;
 
+/** A 429/503 with Retry-After holds the lane `$1` as a whole until then. */
+const NOT_THROTTLED = `NOT EXISTS (SELECT 1 FROM delivery_lanes l
+  WHERE l.webhook_id = $1 AND l.throttled_until > now())`;
+
 const RETURNING = `d.id, d.webhook_id AS "webhookId", d.attempt_count AS "attemptCount",
   d.replay_requested AS "replayRequested", d.event, d.body, d.is_test AS "isTest",
   d.ordering_key AS "orderingKey", d.sequence::text AS "sequence"`;
@@ -49,7 +53,7 @@ export class LaneClaims {
       `WITH due AS (
          SELECT d.id, d.next_attempt_at, d.created_at, d.event_id FROM deliveries d
           WHERE d.webhook_id = $1 AND ${OPEN} AND d.next_attempt_at <= now()
-            AND ${HEAD_OF_KEY('$3::bool')}
+            AND ${HEAD_OF_KEY('$3::bool')} AND ${NOT_THROTTLED}
           ORDER BY d.next_attempt_at, d.created_at, d.event_id
           LIMIT $2
           FOR UPDATE SKIP LOCKED)
@@ -99,20 +103,24 @@ export class LaneClaims {
 
   /**
    * When the lane should be drained next: now if a claim would take something, else its earliest
-   * future due time (a retry, a claim that may expire), else null (nothing open).
+   * future due time (a retry, a claim that may expire, the end of a throttle), else null
+   * (nothing open).
    */
   async nextWake(webhookId: string, perKey: boolean): Promise<Date | null> {
-    const rows: { now: boolean; at: Date | null }[] = await this.db.query(
+    const rows: { now: boolean; at: Date | null; throttled: Date | null }[] = await this.db.query(
       `SELECT EXISTS (
                 SELECT 1 FROM deliveries d
                  WHERE d.webhook_id = $1 AND ${OPEN} AND d.next_attempt_at <= now()
                    AND ${HEAD_OF_KEY('$2::bool')}) AS now,
               (SELECT min(d.next_attempt_at) FROM deliveries d
-                WHERE d.webhook_id = $1 AND ${OPEN} AND d.next_attempt_at > now()) AS at`,
+                WHERE d.webhook_id = $1 AND ${OPEN} AND d.next_attempt_at > now()) AS at,
+              (SELECT l.throttled_until FROM delivery_lanes l
+                WHERE l.webhook_id = $1 AND l.throttled_until > now()) AS throttled`,
       [webhookId, perKey],
     );
     const row = rows[0];
-    if (row?.now) return new Date();
-    return row?.at ?? null;
+    if (!row?.now && !row?.at) return null;
+    const at = row.now ? new Date() : (row.at as Date);
+    return row.throttled && row.throttled > at ? row.throttled : at;
   }
 }

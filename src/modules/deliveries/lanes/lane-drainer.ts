@@ -19,7 +19,7 @@ export type DrainResult =
   /** Nothing open: the lane sleeps until signalled. */
   | { kind: 'idle' }
   /** More to do, now or at `at` (a retry, a throttle, the rate limit). */
-  | { kind: 'again'; at: Date };
+  | { kind: 'again'; at: Date; perKey: boolean };
 
 /** Drains one lane for one time slice: claim → sign → send → record (see LaneRun). */
 @Injectable()
@@ -31,7 +31,7 @@ export class LaneDrainer {
     private readonly claims: LaneClaims,
     sender: AttemptSender,
     recorder: AttemptRecorder,
-    private readonly states: LaneStates,
+    states: LaneStates,
     limiter: LaneRateLimiter,
     metrics: DeliveryMetrics,
     config: AppConfig,
@@ -50,19 +50,27 @@ export class LaneDrainer {
   async drain(webhookId: string): Promise<DrainResult> {
     const target = await this.webhooks.laneTarget(webhookId);
     if (!target || target.status !== 'active') return { kind: 'stopped' };
-    const throttled = await this.states.throttledUntil(webhookId);
-    if (throttled) return { kind: 'again', at: throttled };
+    // A throttled lane's claims take nothing: the run ends at once and nextWake says until when.
+    const perKey = target.ordering === 'per_key';
     const end = await new LaneRun(this.stages, target, Date.now() + SLICE_MS).run();
-    const at = end.at ?? (await this.claims.nextWake(webhookId, target.ordering === 'per_key'));
-    return at ? { kind: 'again', at } : { kind: 'idle' };
+    const at = end.at ?? (await this.claims.nextWake(webhookId, perKey));
+    return at ? { kind: 'again', at, perKey } : { kind: 'idle' };
   }
 
-  /** Whether the lane has something to send now (after a drain ended, to close the race). */
-  async hasWorkNow(webhookId: string): Promise<boolean> {
-    const target = await this.webhooks.laneTarget(webhookId);
-    if (!target || target.status !== 'active') return false;
-    if (await this.states.throttledUntil(webhookId)) return false;
-    const at = await this.claims.nextWake(webhookId, target.ordering === 'per_key');
+  /**
+   * Whether the lane has something to send now (after a drain ended, to close the race with a
+   * signal it swallowed). A lane that was idle only needs its deliveries looked at; one that was
+   * stopped (paused) needs its webhook's state too; one that sleeps until later knows whether it
+   * orders per key (so a successor held behind a retrying head is not work).
+   */
+  async hasWorkNow(webhookId: string, after: DrainResult): Promise<boolean> {
+    let perKey = after.kind === 'again' && after.perKey;
+    if (after.kind === 'stopped') {
+      const target = await this.webhooks.laneTarget(webhookId);
+      if (!target || target.status !== 'active') return false;
+      perKey = target.ordering === 'per_key';
+    }
+    const at = await this.claims.nextWake(webhookId, perKey);
     return at !== null && at.getTime() <= Date.now();
   }
 }

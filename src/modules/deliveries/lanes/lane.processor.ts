@@ -2,7 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { JobMap, QUEUES, QueueName } from '../../../platform/queues';
-import { LaneDrainer } from './lane-drainer';
+import { type DrainResult, LaneDrainer } from './lane-drainer';
 import { LaneSignals } from './lane-signals';
 
 type DrainJob = Job<JobMap[QueueName.Lanes]['drain']>;
@@ -28,12 +28,12 @@ export class LaneProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: DrainJob, token?: string): Promise<void> {
+  async process(job: DrainJob, token?: string): Promise<DrainResult> {
     const { webhookId } = job.data;
     const result = await this.drainer.drain(webhookId);
-    if (result.kind !== 'again' || !token) return;
+    if (result.kind !== 'again' || !token) return result;
     await job.moveToDelayed(Math.max(Date.now(), result.at.getTime()), token);
-    if (result.at.getTime() > Date.now() && (await this.drainer.hasWorkNow(webhookId))) {
+    if (result.at.getTime() > Date.now() && (await this.drainer.hasWorkNow(webhookId, result))) {
       await this.signals.signal([webhookId]);
     }
     throw new DelayedError();
@@ -50,9 +50,9 @@ export class LaneProcessor extends WorkerHost {
 
   /** The job is gone: a signal it swallowed while finishing is honoured now. */
   @OnWorkerEvent('completed')
-  async onCompleted(job: DrainJob): Promise<void> {
+  async onCompleted(job: DrainJob, result: DrainResult): Promise<void> {
     try {
-      if (await this.drainer.hasWorkNow(job.data.webhookId)) {
+      if (await this.drainer.hasWorkNow(job.data.webhookId, result)) {
         await this.signals.signal([job.data.webhookId]);
       }
     } catch (err) {
