@@ -129,35 +129,14 @@ export class WebhookSender {
   /** Makes one attempt; never throws (every failure is an AttemptResult with an error). */
   async send(request: SendRequest): Promise<AttemptResult> {
     const startedAt = performance.now();
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      return failure(startedAt, 'connection', 'Invalid URL');
-    }
-    if (url.protocol !== 'https:') {
-      return failure(
-        startedAt,
-        'connection',
-        `Only https:// URLs are allowed, not ${url.protocol}`,
-      );
-    }
-
-    const controller = new AbortController();
-    let timedOut = false;
-    let onDeadline: (err: Error) => void = noop;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      onDeadline = reject;
-    });
-    deadline.catch(noop);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-      onDeadline(new Error('deadline'));
-    }, this.timeoutMs);
-
-    let status: number | null = null;
-    let responseHeaders: Record<string, string> = {};
+    const url = httpsUrl(request.url);
+    if (typeof url === 'string') return failure(startedAt, 'connection', url);
+    const deadline = new Deadline(this.timeoutMs);
+    // What arrived before a failure is kept with it.
+    const seen: { status: number | null; headers: Record<string, string> } = {
+      status: null,
+      headers: {},
+    };
     try {
       const pending = this.agent.request({
         origin: url.origin,
@@ -165,51 +144,33 @@ export class WebhookSender {
         method: 'POST',
         headers: request.headers,
         body: request.body,
-        signal: controller.signal,
+        signal: deadline.signal,
       });
       // undici only notices an abort once the request reaches a connection; the race makes the
       // deadline hold during DNS, connect and TLS as well.
       pending.catch(noop);
-      const response = await Promise.race([pending, deadline]);
-      status = response.statusCode;
-      responseHeaders = flattenHeaders(response.headers);
-      const { bytes, truncated } = await Promise.race([
-        readLimited(response.body, MAX_RESPONSE_BODY_BYTES),
-        deadline,
-      ]);
-      const ok = status >= 200 && status < 300;
-      return {
-        ok,
-        status,
-        responseHeaders,
-        responseBody: bytes,
-        responseBodyTruncated: truncated,
-        durationMs: elapsed(startedAt),
-        retryAfterMs: ok ? null : parseRetryAfter(responseHeaders['retry-after'], new Date()),
-        error: ok ? null : { code: 'http_status', message: statusMessage(status) },
-      };
+      const response = await deadline.race(pending);
+      seen.status = response.statusCode;
+      seen.headers = flattenHeaders(response.headers);
+      const body = await deadline.race(readLimited(response.body, MAX_RESPONSE_BODY_BYTES));
+      return answered(startedAt, response.statusCode, seen.headers, body);
     } catch (err) {
-      const error: AttemptError = timedOut
+      const error: AttemptError = deadline.passed
         ? {
             code: 'timeout',
             message:
-              status === null
+              seen.status === null
                 ? `No response within ${this.timeoutMs} ms`
                 : `Response body not complete within ${this.timeoutMs} ms`,
           }
         : classifyError(err, url.hostname);
       return {
-        ok: false,
-        status,
-        responseHeaders,
-        responseBody: EMPTY,
-        responseBodyTruncated: false,
-        durationMs: elapsed(startedAt),
-        retryAfterMs: null,
-        error,
+        ...failure(startedAt, error.code, error.message),
+        status: seen.status,
+        responseHeaders: seen.headers,
       };
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
@@ -292,6 +253,66 @@ export class WebhookSender {
 }
 
 function noop(): void {}
+
+/** The URL when it is an https:// one, else why not. */
+function httpsUrl(value: string): URL | string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'Invalid URL';
+  }
+  return url.protocol === 'https:' ? url : `Only https:// URLs are allowed, not ${url.protocol}`;
+}
+
+/** One attempt's deadline: aborts the request and rejects whatever races it once it passes. */
+class Deadline {
+  readonly signal: AbortSignal;
+  passed = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly expired: Promise<never>;
+
+  constructor(ms: number) {
+    const controller = new AbortController();
+    this.signal = controller.signal;
+    let reject: (err: Error) => void = noop;
+    this.expired = new Promise<never>((_resolve, r) => (reject = r));
+    this.expired.catch(noop);
+    this.timer = setTimeout(() => {
+      this.passed = true;
+      controller.abort();
+      reject(new Error('deadline'));
+    }, ms);
+  }
+
+  race<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.expired]);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** A response that arrived whole: a success for a 2xx, else a failed attempt with its status. */
+function answered(
+  startedAt: number,
+  status: number,
+  responseHeaders: Record<string, string>,
+  body: { bytes: Buffer; truncated: boolean },
+): AttemptResult {
+  const ok = status >= 200 && status < 300;
+  return {
+    ok,
+    status,
+    responseHeaders,
+    responseBody: body.bytes,
+    responseBodyTruncated: body.truncated,
+    durationMs: elapsed(startedAt),
+    retryAfterMs: ok ? null : parseRetryAfter(responseHeaders['retry-after'], new Date()),
+    error: ok ? null : { code: 'http_status', message: statusMessage(status) },
+  };
+}
 
 const EMPTY = Buffer.alloc(0);
 
