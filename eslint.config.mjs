@@ -3,6 +3,7 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
+import boundaries from './scripts/module-boundaries.js';
 
 /**
  * eslint-plugin-regexp's "Possible Errors" rules as errors: regexes that can backtrack
@@ -48,6 +49,8 @@ export default tseslint.config(
       ],
     },
   },
+  // No module imports another's internals (entities, dto, helpers): docs/architecture.md.
+  ...boundaries.moduleBoundaries(import.meta.dirname),
   {
     // The receiver samples are plain JavaScript for customers to copy: no types to check.
     files: ['docs/samples/**/*.mjs'],

@@ -8,7 +8,7 @@ import type { AppConfig } from '../src/config/app-config';
 import { createHttpApp } from '../src/bootstrap';
 import { EVENT_NAMES, EventName } from '../src/events/catalogue';
 import { ApiTokensService } from '../src/modules/auth/api-tokens.service';
-import type { Scope } from '../src/modules/auth/auth.decorators';
+import type { Scope } from '../src/platform/http/access.decorators';
 import { UsersService } from '../src/modules/auth/users.service';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 

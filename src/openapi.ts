@@ -11,7 +11,7 @@ import {
   OpenAPIObject,
   SwaggerModule,
 } from '@nestjs/swagger';
-import { ApiToken, RATE_LIMITS, Scope } from './modules/auth/auth.decorators';
+import { ApiToken, RATE_LIMITS, Scope } from './platform/http/access.decorators';
 
 /**
  * The machine-token API reference: an OpenAPI document generated from the domain controllers and

@@ -22,7 +22,7 @@ import { dataSourceOptions } from '../database/data-source-options';
 import { ensureDatabase, runMigrations } from '../database/migrate';
 import { AuditService } from '../modules/audit/audit.service';
 import { CreateUserDto } from '../modules/auth/dto/user.dto';
-import { randomAlphanumeric } from '../modules/auth/passwords';
+import { randomAlphanumeric } from '../common/random';
 import { UsersService } from '../modules/auth/users.service';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, exists: 3 } as const;

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../modules/auth/auth.decorators';
+import { Public } from '../platform/http/access.decorators';
 import { HealthRegistry } from './health.registry';
 import { MetricsService } from './metrics';
 

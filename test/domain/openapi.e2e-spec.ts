@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { API_TOKEN_KEY, Scope } from '../../src/modules/auth/auth.decorators';
+import { API_TOKEN_KEY, Scope } from '../../src/platform/http/access.decorators';
 import { startApp, TestApp } from '../support/app';
 
 interface Route {

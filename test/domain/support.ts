@@ -1,7 +1,7 @@
 import { SYSTEM_ACTOR } from '../../src/common/actor';
 import { EVENT_NAMES, EVENT_TYPES, EventModule, EventName } from '../../src/events/catalogue';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
-import type { Scope } from '../../src/modules/auth/auth.decorators';
+import type { Scope } from '../../src/platform/http/access.decorators';
 import type { TestApp } from '../support/app';
 
 /** A machine token as an admin would create it; returns the `Authorization` header value. */

@@ -4,7 +4,7 @@ import { Actor, CurrentActor } from '../../src/common/actor';
 import { PageQuery } from '../../src/common/query-dto';
 import { NotFound } from '../../src/common/errors';
 import { IntParam, UuidParam } from '../../src/common/uuid.pipe';
-import { ApiToken } from '../../src/modules/auth/auth.decorators';
+import { ApiToken } from '../../src/platform/http/access.decorators';
 
 export class ProbeItemDto {
   @IsString()

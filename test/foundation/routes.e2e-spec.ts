@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { SCOPES, Scope } from '../../src/modules/auth/auth.decorators';
+import { SCOPES, Scope } from '../../src/platform/http/access.decorators';
 import { BULK_ROUTES } from '../../src/bootstrap';
 import { Session, TestApp, login, startApp } from '../support/app';
 import { ProbeModule } from './probe';

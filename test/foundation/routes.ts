@@ -11,7 +11,7 @@ import {
   ROLES_KEY,
   Scope,
   UserRole,
-} from '../../src/modules/auth/auth.decorators';
+} from '../../src/platform/http/access.decorators';
 
 export type Guard =
   { kind: 'public' } | { kind: 'api-token'; scope: Scope } | { kind: 'console'; roles: UserRole[] };

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { MESSAGES } from '../../common/errors';
-import { Roles } from '../auth/auth.decorators';
+import { Roles } from '../../platform/http/access.decorators';
 import { AuditService, presentAuditEntry } from './audit.service';
 import { csvCell } from './csv-cell';
 import { AuditQueryDto } from './dto/audit-query.dto';

@@ -9,7 +9,7 @@ import { isUuid } from '../../common/uuid.pipe';
 import { AuditService } from '../audit/audit.service';
 import { CreateApiTokenDto } from './dto/api-token.dto';
 import { ApiTokenEntity, presentApiToken } from './entities/api-token.entity';
-import { randomAlphanumeric } from './passwords';
+import { randomAlphanumeric } from '../../common/random';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 

@@ -13,7 +13,7 @@ import {
 import { NotFound } from '../../common/errors';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
-import { Public, Roles } from './auth.decorators';
+import { Public, Roles } from '../../platform/http/access.decorators';
 import { presentUser } from './entities/user.entity';
 import { LoginGuard } from './login.guard';
 import { PasswordChangeService } from './password-change.service';

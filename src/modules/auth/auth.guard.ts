@@ -19,7 +19,7 @@ import {
   ROLES_KEY,
   Scope,
   UserRole,
-} from './auth.decorators';
+} from '../../platform/http/access.decorators';
 import { XSRF_HEADER, setXsrfCookie } from './session';
 import { ThrottleService } from './throttle.service';
 import { UsersService } from './users.service';

@@ -54,16 +54,3 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
 
 /** A hash of a random password, verified against when the account does not exist (even timing). */
 export const DUMMY_HASH = hashPassword(randomBytes(16).toString('hex'));
-
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** Uniformly random alphanumerics from the CSPRNG (rejection sampling, no modulo bias). */
-export function randomAlphanumeric(length: number): string {
-  let out = '';
-  while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62];
-    }
-  }
-  return out;
-}

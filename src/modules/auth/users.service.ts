@@ -4,10 +4,11 @@ import { DataSource } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../../common/actor';
 import { Conflict, NotFound } from '../../common/errors';
 import { AuditService } from '../audit/audit.service';
-import type { UserRole } from './auth.decorators';
+import type { UserRole } from '../../platform/http/access.decorators';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { User, presentUser } from './entities/user.entity';
-import { hashPassword, randomAlphanumeric } from './passwords';
+import { randomAlphanumeric } from '../../common/random';
+import { hashPassword } from './passwords';
 
 /** Serialises changes that may remove an active admin, so two cannot race past the last-admin check. */
 const ADMIN_SET_LOCK = 7_311_004;

@@ -1,7 +1,7 @@
 import { Controller, DynamicModule, Get, Module, Redirect, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/auth.decorators';
+import { Public } from '../../platform/http/access.decorators';
 
 @ApiExcludeController()
 @Public()

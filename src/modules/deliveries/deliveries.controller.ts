@@ -2,8 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Actor, CurrentActor } from '../../common/actor';
 import { UuidParam } from '../../common/uuid.pipe';
-import { TestWebhookDto } from '../webhooks/dto/webhook.dto';
-import { DeliveryQueryDto, ReplayDeadLettersDto } from './dto/delivery.dto';
+import { DeliveryQueryDto, ReplayDeadLettersDto, TestWebhookDto } from './dto/delivery.dto';
 import { DeliveryHistory } from './history/delivery-history.service';
 import { ReplayService } from './replay.service';
 import { TestEventsService } from './test-events.service';

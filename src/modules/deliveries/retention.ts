@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { OutboxRetention } from '../../events/outbox-retention';
 import { QUEUES, QueueName } from '../../platform/queues';
 import { BulkReplayData, ReplayService } from './replay.service';
 
@@ -19,11 +20,13 @@ export class Retention {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
+    private readonly outbox: OutboxRetention,
   ) {}
 
   /**
-   * Deletes deliveries (their attempts cascade) and published outbox rows older than the window,
-   * in small batches so no statement holds locks for long. The audit log is kept.
+   * Deletes deliveries (their attempts cascade) and, through the events module, published outbox
+   * rows older than the window, in small batches so no statement holds locks for long. The audit
+   * log is kept.
    */
   async purgeExpired(now = new Date()): Promise<{ deliveries: number; events: number }> {
     const cutoff = new Date(now.getTime() - this.config.DELIVERY_RETENTION_DAYS * 86_400_000);
@@ -32,12 +35,7 @@ export class Retention {
          SELECT id FROM deliveries WHERE created_at < $1 ORDER BY created_at LIMIT $2)`,
       cutoff,
     );
-    const events = await this.deleteInBatches(
-      `DELETE FROM outbox_events WHERE id IN (
-         SELECT id FROM outbox_events
-          WHERE occurred_at < $1 AND published_at IS NOT NULL ORDER BY occurred_at LIMIT $2)`,
-      cutoff,
-    );
+    const events = await this.outbox.purgePublishedBefore(cutoff, BATCH);
     if (deliveries || events) {
       this.logger.log(`Retention purged ${deliveries} deliveries and ${events} events`);
     }

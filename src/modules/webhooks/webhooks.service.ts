@@ -6,7 +6,7 @@ import { Actor, SYSTEM_ACTOR } from '../../common/actor';
 import { Conflict, NotFound } from '../../common/errors';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
-import { randomAlphanumeric } from '../auth/passwords';
+import { randomAlphanumeric } from '../../common/random';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { Webhook, WebhookOrdering, WebhookStatus, presentWebhook } from './entities/webhook.entity';
 import { SecretBox } from './secret-box';

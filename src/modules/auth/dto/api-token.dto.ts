@@ -15,7 +15,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { parseStrictCidr } from '../../../common/ip';
-import { SCOPES, Scope } from '../auth.decorators';
+import { SCOPES, Scope } from '../../../platform/http/access.decorators';
 
 /** An address or CIDR range in standard form; legacy forms (`010.0.0.1`) are refused. */
 export function isIpOrCidr(value: unknown): boolean {

@@ -1,5 +1,5 @@
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import type { UserRole } from '../auth.decorators';
+import type { UserRole } from '../../../platform/http/access.decorators';
 
 const ROLES: UserRole[] = ['admin', 'auditor'];
 

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Scope } from '../auth.decorators';
+import type { Scope } from '../../../platform/http/access.decorators';
 
 @Entity('api_tokens')
 export class ApiTokenEntity {

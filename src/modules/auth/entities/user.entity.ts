@@ -5,7 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { UserRole } from '../auth.decorators';
+import type { UserRole } from '../../../platform/http/access.decorators';
 
 @Entity('users')
 export class User {

@@ -36,3 +36,10 @@ export class ReplayDeadLettersDto {
   @IsDate({ message: 'since must be an ISO 8601 date-time' })
   since!: Date;
 }
+
+export class TestWebhookDto {
+  @IsOptional()
+  @IsString()
+  @IsIn(EVENT_NAMES, { message: 'event must be a catalogue event name' })
+  event?: string;
+}

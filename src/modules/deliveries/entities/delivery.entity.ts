@@ -1,5 +1,4 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { Webhook } from '../../webhooks/entities/webhook.entity';
 
 export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'dead_letter' | 'cancelled';
 
@@ -36,9 +35,13 @@ export class Delivery {
   @Column({ name: 'webhook_id', type: 'uuid', nullable: true })
   webhookId!: string | null;
 
-  @ManyToOne(() => Webhook, { onDelete: 'SET NULL', nullable: true })
+  /**
+   * The foreign key to webhooks(id). The target is named, not imported: the Webhook entity is the
+   * webhooks module's internal (docs/architecture.md, "Module boundaries").
+   */
+  @ManyToOne('Webhook', { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'webhook_id', foreignKeyConstraintName: 'FK_deliveries_webhook' })
-  webhook?: Webhook | null;
+  webhook?: object | null;
 
   @Column({ name: 'webhook_name', type: 'varchar', length: 100 })
   webhookName!: string;

@@ -110,10 +110,3 @@ export class UpdateWebhookDto extends LaneSettingsDto {
   @IsIn(EVENT_NAMES, { each: true, message: 'events must contain only catalogue event names' })
   events?: string[];
 }
-
-export class TestWebhookDto {
-  @IsOptional()
-  @IsString()
-  @IsIn(EVENT_NAMES, { message: 'event must be a catalogue event name' })
-  event?: string;
-}

@@ -1,5 +1,10 @@
 import { SetMetadata } from '@nestjs/common';
 
+/**
+ * Who may call a route: the access metadata every feature declares and the auth module's global
+ * guard reads. Here, not in auth, so no feature imports the auth module for it.
+ */
+
 export const SCOPES = ['pbx_api_access', 'telesales_api_access', 'autocall_api_access'] as const;
 export type Scope = (typeof SCOPES)[number];
 export type UserRole = 'admin' | 'auditor';

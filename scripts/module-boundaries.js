@@ -1,0 +1,74 @@
+// @ts-check
+/**
+ * The module boundary lint (docs/architecture.md, "Module boundaries"), as flat-config entries for
+ * eslint.config.mjs: one `no-restricted-imports` entry per folder under src/modules/ plus one for
+ * src/events/, each refusing an import of another module's internals.
+ *
+ * A module's public face is its top-level `*.module.ts` and `*.service.ts` files; everything else
+ * (entities/, dto/, subfolders, other top-level files) is internal. src/events/ is the platform's
+ * event bus: every top-level file of it (bus, catalogue, relay, retention) is public, its
+ * entities/ are internal. Shared pieces live outside modules (src/common, src/platform, src/ops,
+ * src/config) and are open to all.
+ */
+const { readdirSync } = require('node:fs');
+const { join } = require('node:path');
+
+/** A path's last segment, when it is a module's public face. */
+const PUBLIC_FILE = '[\\w-]+\\.(?:module|service)$';
+
+/** @param {string} root the repository root */
+function moduleNames(root) {
+  return readdirSync(join(root, 'src', 'modules'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+/**
+ * Import patterns (regular expressions over the import string) a file under src/modules/<name>/
+ * may not use: another module's non-public files, and the event bus's entities.
+ * @param {string} name
+ * @param {string[]} all
+ */
+function modulePatterns(name, all) {
+  const others = all.filter((m) => m !== name).join('|');
+  return [
+    {
+      regex: `^(?:\\.\\./)+(?:modules/)?(?:${others})/(?!${PUBLIC_FILE})`,
+      message: `src/modules/${name} may import another module only through its *.module.ts or *.service.ts (docs/architecture.md, "Module boundaries").`,
+    },
+    {
+      regex: '^(?:\\.\\./)+events/entities/',
+      message:
+        'The event bus tables are internal to src/events: use its EventBus, OutboxRelay or OutboxRetention.',
+    },
+  ];
+}
+
+/** Patterns for src/events/: no module's internals. */
+const EVENTS_PATTERNS = [
+  {
+    regex: `^(?:\\.\\./)+modules/[\\w-]+/(?!${PUBLIC_FILE})`,
+    message:
+      'src/events may import a module only through its *.module.ts or *.service.ts (docs/architecture.md, "Module boundaries").',
+  },
+];
+
+/**
+ * Flat-config entries enforcing the boundaries.
+ * @param {string} root the repository root
+ * @returns {import('eslint').Linter.Config[]}
+ */
+function moduleBoundaries(root) {
+  const all = moduleNames(root);
+  const entry = (files, patterns) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  });
+  return [
+    ...all.map((m) => entry([`src/modules/${m}/**/*.ts`], modulePatterns(m, all))),
+    entry(['src/events/**/*.ts'], EVENTS_PATTERNS),
+  ];
+}
+
+module.exports = { moduleBoundaries };
