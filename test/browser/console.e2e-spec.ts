@@ -23,6 +23,8 @@ const EXPECTED_API_FAILURES: readonly ExpectedFailure[] = [];
 
 const SHOTS = resolve(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 const HOOK_NAME = 'Billing CRM (browser suite)';
+/** Unique in the run's shared database (the API token suite makes a "CRM sync" of its own). */
+const TOKEN_NAME = 'CRM sync (browser suite)';
 const RECEIVER_OK = {
   status: 200,
   headers: { 'content-type': 'application/json' },
@@ -569,7 +571,7 @@ describe('Admin Console in Chromium: the brief end to end', () => {
     await untilPath('/admin/api-tokens');
     await tid('token-create-button').click();
     await tid('token-form').waitFor();
-    await tid('token-name').fill('CRM sync');
+    await tid('token-name').fill(TOKEN_NAME);
     await tid('token-scope-pbx_api_access').click();
     const created = apiResponse('POST', /^\/api\/admin\/api-tokens$/);
     await tid('token-form-submit').click();
@@ -579,7 +581,7 @@ describe('Admin Console in Chromium: the brief end to end', () => {
     await tid('secret-acknowledge').click();
     await tid('secret-dialog-done').click();
     await tid('secret-dialog').waitFor({ state: 'detached' });
-    await css('[data-testid=token-row][data-token-name="CRM sync"]').waitFor();
+    await css(`[data-testid=token-row][data-token-name="${TOKEN_NAME}"]`).waitFor();
     await shot('12-api-tokens');
   });
 

@@ -76,7 +76,7 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
           testid="tokens"
           emptyTitle="No API tokens"
           emptyText="Create a token for each system that calls the domain APIs."
-          (retry)="load()"
+          (retry)="list.load()"
         >
           <div class="table-wrap">
             <table
@@ -213,10 +213,6 @@ export class ApiTokensPage implements OnInit {
   protected readonly state = (t: ApiToken) => tokenState(t);
 
   ngOnInit(): void {
-    this.load();
-  }
-
-  protected load(): void {
     this.list.load();
   }
 

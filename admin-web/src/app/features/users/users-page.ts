@@ -64,7 +64,7 @@ import { UserCreateDialog } from './user-create-dialog';
           [hasData]="users().length > 0"
           testid="users"
           emptyTitle="No users"
-          (retry)="load()"
+          (retry)="list.load()"
         >
           <div class="table-wrap">
             <table mat-table [dataSource]="users()" data-testid="users-table" aria-label="Users">
@@ -215,10 +215,6 @@ export class UsersPage implements OnInit {
   protected readonly busyId = signal<string | null>(null);
 
   ngOnInit(): void {
-    this.load();
-  }
-
-  protected load(): void {
     this.list.load();
   }
 

@@ -1,14 +1,14 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  DestroyRef,
   OnInit,
   computed,
+  effect,
   inject,
   input,
   signal,
 } from '@angular/core';
-import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { AbstractControl, ReactiveFormsModule } from '@angular/forms';
 import { ErrorStateMatcher } from '@angular/material/core';
 import { MatButtonModule } from '@angular/material/button';
@@ -18,11 +18,11 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { Router, RouterLink } from '@angular/router';
-import { switchMap } from 'rxjs';
-import { EventGroup, EventTypesApi, groupByModule } from '../../core/api/event-types-api';
+import { forkJoin, of } from 'rxjs';
+import { EventTypesApi, groupByModule } from '../../core/api/event-types-api';
 import { Webhook, WebhookInput } from '../../core/api/api.types';
 import { WebhooksApi } from '../../core/api/webhooks-api';
-import { ApiError, toApiError } from '../../core/errors/api-error';
+import { remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { Dialogs } from '../../shared/dialogs';
 import { ViewState } from '../../shared/view-state';
@@ -131,7 +131,6 @@ export class WebhookFormPage implements OnInit {
   private readonly notifier = inject(Notifier);
   private readonly dialogs = inject(Dialogs);
   private readonly router = inject(Router);
-  private readonly destroyRef = inject(DestroyRef);
 
   protected readonly form = buildWebhookForm();
   protected readonly maxName = MAX_NAME_LENGTH;
@@ -139,11 +138,19 @@ export class WebhookFormPage implements OnInit {
   protected readonly rateLimit = RATE_LIMIT;
   /** The values the edit form was loaded with: the PATCH sends only what differs. */
   private initial: WebhookFormValue | null = null;
-  protected readonly groups = signal<EventGroup[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<ApiError | null>(null);
+  /** The catalogue, and the webhook when editing. */
+  protected readonly loaded = remote(() => {
+    const id = this.id();
+    return forkJoin({
+      types: this.eventTypesApi.list(),
+      webhook: id ? this.webhooksApi.get(id) : of(null),
+    });
+  });
+  protected readonly groups = computed(() => groupByModule(this.loaded.value()?.types ?? []));
+  protected readonly original = computed<Webhook | null>(
+    () => this.loaded.value()?.webhook ?? null,
+  );
   protected readonly saving = signal(false);
-  protected readonly original = signal<Webhook | null>(null);
   protected readonly editing = computed(() => !!this.id());
 
   private readonly nameValue = toSignal(this.form.controls.display_name.valueChanges, {
@@ -161,33 +168,19 @@ export class WebhookFormPage implements OnInit {
     this.load();
   }
 
+  constructor() {
+    // The edit form takes the webhook's values once, when it arrives.
+    effect(() => {
+      const webhook = this.original();
+      if (webhook && !this.initial) {
+        this.initial = formValueOf(webhook);
+        this.form.setValue(this.initial);
+      }
+    });
+  }
+
   protected load(): void {
-    this.loading.set(true);
-    this.loadError.set(null);
-    const id = this.id();
-    this.eventTypesApi
-      .list()
-      .pipe(
-        switchMap((types) => {
-          this.groups.set(groupByModule(types));
-          return id ? this.webhooksApi.get(id) : [null];
-        }),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe({
-        next: (webhook) => {
-          if (webhook) {
-            this.original.set(webhook);
-            this.initial = formValueOf(webhook);
-            this.form.setValue(this.initial);
-          }
-          this.loading.set(false);
-        },
-        error: (err: unknown) => {
-          this.loadError.set(toApiError(err));
-          this.loading.set(false);
-        },
-      });
+    this.loaded.load();
   }
 
   protected urlError(): string | null {
