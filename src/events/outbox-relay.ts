@@ -108,9 +108,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /**
    * Relays until the outbox is empty (or what is left is claimed by other workers). An event is
-   * relayed only once the one before it in its key has been (sequences have no gaps), so the
-   * deliveries of a key never exist out of order, whichever relay commits first; the next event
-   * of a key in the same burst goes in the following batch.
+   * relayed only with or after the one before it in its key (sequences have no gaps): of the
+   * events a batch claims, each key's unbroken run of sequences goes, provided the event before
+   * the run was already relayed; the rest waits, still unpublished, for a later batch. So the
+   * deliveries of a key never exist out of order, whichever relay commits first.
    */
   async drain(): Promise<number> {
     let total = 0;
@@ -126,15 +127,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const afterCommit: (() => Promise<void>)[] = [];
     const count = await this.db.transaction(async (tx) => {
       const rows: ClaimedRow[] = await tx.query(
-        `SELECT o.id, o.event_name, o.payload, o.occurred_at, o.ordering_key,
-                o.sequence::text AS sequence
-           FROM outbox_events o
-          WHERE o.published_at IS NULL
+        `WITH claimed AS (
+           SELECT id, event_name, payload, occurred_at, ordering_key, sequence
+             FROM outbox_events WHERE published_at IS NULL
+            ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED),
+         runs AS (
+           SELECT c.*, min(sequence) OVER (PARTITION BY ordering_key) AS first,
+                  sequence - row_number() OVER (PARTITION BY ordering_key ORDER BY sequence)
+                    AS run
+             FROM claimed c)
+         SELECT r.id, r.event_name, r.payload, r.occurred_at, r.ordering_key,
+                r.sequence::text AS sequence
+           FROM runs r
+          WHERE r.run = r.first - 1
             AND NOT EXISTS (
               SELECT 1 FROM outbox_events p
-               WHERE p.ordering_key = o.ordering_key AND p.sequence = o.sequence - 1
+               WHERE p.ordering_key = r.ordering_key AND p.sequence = r.first - 1
                  AND p.published_at IS NULL)
-          ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
+          ORDER BY r.id`,
         [RELAY_BATCH],
       );
       if (rows.length === 0) return 0;

@@ -1,3 +1,5 @@
+import { EVENT_TYPES } from '../../src/events/catalogue';
+import { EventBus } from '../../src/events/event-bus';
 import type { Session, TestApp } from '../support/app';
 import { replyAfter, type ReceivedRequest } from '../support/https-receiver';
 import { waitFor } from '../support/wait';
@@ -45,6 +47,38 @@ describe('delivery lanes: one endpoint never delays another', () => {
       return rows[0].n >= 4;
     });
     await admin.del(`/api/admin/webhooks/${h.id}`).expect(204);
+  });
+
+  it('a lane with a backlog of thousands and a lane with one both make progress', async () => {
+    const busy = await f.receiver({ respond: replyAfter(2) });
+    const quiet = await f.receiver();
+    const b = await f.hook(busy.url, ['autocall.lead.answered'], 'backlog', { max_in_flight: 2 });
+    await f.hook(quiet.url, ['autocall.lead.dialed'], 'one');
+    await admin.post(`/api/admin/webhooks/${b.id}/pause`).expect(200);
+    const bus = t.app.get(EventBus);
+    const sample = EVENT_TYPES['autocall.lead.answered'].sample;
+    for (let i = 0; i < 40; i++) {
+      const batch = Array.from({ length: 100 }, () => ({
+        name: 'autocall.lead.answered' as const,
+        data: sample,
+      }));
+      await t.db.transaction((tx) => bus.publishMany(tx, batch));
+    }
+    await waitFor(async () => {
+      const res = await admin.get(`/api/admin/webhooks/${b.id}`).expect(200);
+      return res.body.data.lane.due === 4000 ? true : null;
+    });
+    await admin.post(`/api/admin/webhooks/${b.id}/resume`).expect(200);
+    await busy.waitFor(200, 10_000);
+    const at = Date.now();
+    await publish(t, 'autocall.lead.dialed');
+    const [one] = await quiet.waitFor(1, 10_000);
+    expect(one.arrivedAt - at).toBeLessThan(1000);
+    // The backlog was still draining meanwhile, and kept going.
+    const during = busy.received.length;
+    expect(during).toBeLessThan(4000);
+    await busy.waitFor(during + 100, 10_000);
+    await admin.del(`/api/admin/webhooks/${b.id}`).expect(204);
   });
 
   it('never has more than max_in_flight requests open at the receiver', async () => {
