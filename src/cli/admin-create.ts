@@ -21,7 +21,9 @@ import { databaseUrlFromEnv, loadEnvFile } from '../config/env-file';
 import { dataSourceOptions } from '../database/data-source-options';
 import { ensureDatabase, runMigrations } from '../database/migrate';
 import { AuditService } from '../modules/audit/audit.service';
+import { AuditEntry } from '../modules/audit/entities/audit-entry.entity';
 import { CreateUserDto } from '../modules/auth/dto/user.dto';
+import { User } from '../modules/auth/entities/user.entity';
 import { randomAlphanumeric } from '../common/random';
 import { UsersService } from '../modules/auth/users.service';
 
@@ -123,7 +125,10 @@ export async function adminCreate(argv: string[]): Promise<number> {
   const db = new DataSource({ ...dataSourceOptions(url), extra: { max: 2 } });
   await db.initialize();
   try {
-    const users = new UsersService(db, new AuditService(db));
+    const users = new UsersService(
+      db.getRepository(User),
+      new AuditService(db.getRepository(AuditEntry)),
+    );
     const user = await users.create(SYSTEM_ACTOR, dto);
     process.stdout.write(`Created ${user.role} ${user.email} (id ${user.id}).\n`);
     if (args.password === null) {

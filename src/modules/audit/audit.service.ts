@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../../common/actor';
 import { canonicalJson, redact } from '../../common/redact';
@@ -64,7 +64,7 @@ export function presentAuditEntry(e: AuditEntry): Record<string, unknown> {
 
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectRepository(AuditEntry) private readonly entryRepo: Repository<AuditEntry>) {}
 
   /**
    * Appends one entry in the caller's transaction (so it commits or rolls back with the change it
@@ -73,7 +73,7 @@ export class AuditService {
    */
   async record(manager: EntityManager, actor: Actor, rec: AuditRecord): Promise<AuditEntry> {
     if (!manager.queryRunner?.isTransactionActive) {
-      return this.db.transaction((tx) => this.record(tx, actor, rec));
+      return this.entryRepo.manager.transaction((tx) => this.record(tx, actor, rec));
     }
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     const rows: { id: string; prev: string | null }[] = await manager.query(
@@ -136,8 +136,7 @@ export class AuditService {
     let afterId = '0';
     let checked = 0;
     for (;;) {
-      const page = await this.db
-        .getRepository(AuditEntry)
+      const page = await this.entryRepo
         .createQueryBuilder('a')
         .where('a.id > :afterId', { afterId })
         .orderBy('a.id', 'ASC')
@@ -156,7 +155,7 @@ export class AuditService {
   }
 
   private filtered(f: AuditFilters) {
-    const qb = this.db.getRepository(AuditEntry).createQueryBuilder('a');
+    const qb = this.entryRepo.createQueryBuilder('a');
     if (f.actor_id) qb.andWhere('a.actor_id = :actorId', { actorId: f.actor_id });
     if (f.action) qb.andWhere('a.action = :action', { action: f.action });
     if (f.target_type) qb.andWhere('a.target_type = :targetType', { targetType: f.target_type });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { Actor } from '../../common/actor';
 import { NotFound } from '../../common/errors';
 import { normaliseIp, parseStrictCidr, parseStrictIp } from '../../common/ip';
@@ -31,12 +31,12 @@ export function ipAllowed(ip: string | null, allowlist: string[] | null): boolea
 @Injectable()
 export class ApiTokensService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(ApiTokenEntity) private readonly tokenRepo: Repository<ApiTokenEntity>,
     private readonly audit: AuditService,
   ) {}
 
   list(): Promise<ApiTokenEntity[]> {
-    return this.db.getRepository(ApiTokenEntity).find({ order: { createdAt: 'DESC' } });
+    return this.tokenRepo.find({ order: { createdAt: 'DESC' } });
   }
 
   async create(
@@ -44,7 +44,7 @@ export class ApiTokensService {
     dto: CreateApiTokenDto,
   ): Promise<{ token: ApiTokenEntity; plain: string }> {
     const secret = randomAlphanumeric(48);
-    return this.db.transaction(async (tx) => {
+    return this.tokenRepo.manager.transaction(async (tx) => {
       const token = await tx.getRepository(ApiTokenEntity).save(
         tx.create(ApiTokenEntity, {
           name: dto.name.trim(),
@@ -68,7 +68,7 @@ export class ApiTokensService {
   }
 
   async revoke(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await this.tokenRepo.manager.transaction(async (tx) => {
       const repo = tx.getRepository(ApiTokenEntity);
       const token = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!token) throw new NotFound();
@@ -93,9 +93,7 @@ export class ApiTokensService {
     const id = bearer.slice(0, sep);
     const secret = bearer.slice(sep + 1);
     if (!isUuid(id) || secret.length < 40 || secret.length > 200) return null;
-    const token = await this.db
-      .getRepository(ApiTokenEntity)
-      .findOneBy({ id, revokedAt: IsNull() });
+    const token = await this.tokenRepo.findOneBy({ id, revokedAt: IsNull() });
     if (!token) return null;
     const given = Buffer.from(sha256(secret));
     if (!timingSafeEqual(given, Buffer.from(token.tokenHash))) return null;
@@ -103,9 +101,7 @@ export class ApiTokensService {
     if (!ipAllowed(ip, token.ipAllowlist)) return null;
     if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 30_000) {
       token.lastUsedAt = new Date();
-      await this.db
-        .getRepository(ApiTokenEntity)
-        .update({ id: token.id }, { lastUsedAt: token.lastUsedAt });
+      await this.tokenRepo.update({ id: token.id }, { lastUsedAt: token.lastUsedAt });
     }
     return token;
   }

@@ -10,9 +10,15 @@ import { PasswordChangeService } from './password-change.service';
 import { ThrottleService } from './throttle.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiTokenEntity } from './entities/api-token.entity';
+import { User } from './entities/user.entity';
 
 @Module({
-  imports: [PassportModule.register({ session: false })],
+  imports: [
+    TypeOrmModule.forFeature([ApiTokenEntity, User]),
+    PassportModule.register({ session: false }),
+  ],
   controllers: [AuthController, UsersController, ApiTokensController],
   providers: [
     UsersService,

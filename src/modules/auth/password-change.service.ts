@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { Actor } from '../../common/actor';
 import { NotFound, TooManyRequests, fieldError } from '../../common/errors';
 import { AuditService } from '../audit/audit.service';
@@ -13,7 +13,7 @@ import { UsersService } from './users.service';
 @Injectable()
 export class PasswordChangeService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(User) private readonly userRepo: Repository<User>,
     private readonly users: UsersService,
     private readonly audit: AuditService,
     private readonly throttle: ThrottleService,
@@ -42,7 +42,7 @@ export class PasswordChangeService {
     }
     const passwordHash = await hashPassword(dto.new_password);
     const changedAt = new Date();
-    const user = await this.db.transaction(async (tx) => {
+    const user = await this.userRepo.manager.transaction(async (tx) => {
       const repo = tx.getRepository(User);
       const row = await repo.findOne({
         where: { id: current.id },

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../../common/actor';
 import { Conflict, NotFound } from '../../common/errors';
 import { AuditService } from '../audit/audit.service';
@@ -22,25 +22,25 @@ export class UsersService {
   private readonly logger = new Logger('Users');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(User) private readonly userRepo: Repository<User>,
     private readonly audit: AuditService,
   ) {}
 
   list(): Promise<User[]> {
-    return this.db.getRepository(User).find({ order: { createdAt: 'ASC' } });
+    return this.userRepo.find({ order: { createdAt: 'ASC' } });
   }
 
   findById(id: string): Promise<User | null> {
-    return this.db.getRepository(User).findOneBy({ id });
+    return this.userRepo.findOneBy({ id });
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.db.getRepository(User).findOneBy({ email: email.trim() });
+    return this.userRepo.findOneBy({ email: email.trim() });
   }
 
   async create(actor: Actor, dto: CreateUserDto): Promise<User> {
     const passwordHash = await hashPassword(dto.password);
-    return this.db.transaction(async (tx) => {
+    return this.userRepo.manager.transaction(async (tx) => {
       const exists = await tx.getRepository(User).findOneBy({ email: dto.email.trim() });
       if (exists) throw new Conflict(EMAIL_TAKEN);
       const user = await tx
@@ -70,7 +70,7 @@ export class UsersService {
 
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<User> {
     const demoting = dto.role !== undefined && dto.role !== 'admin';
-    return this.db.transaction(async (tx) => {
+    return this.userRepo.manager.transaction(async (tx) => {
       if (dto.disabled === true || demoting) {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_SET_LOCK]);
       }
@@ -110,7 +110,7 @@ export class UsersService {
   ): Promise<{ email: string; password: string | null } | null> {
     const plain = password ?? randomAlphanumeric(20);
     const passwordHash = await hashPassword(plain);
-    return this.db.transaction(async (tx) => {
+    return this.userRepo.manager.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(7311003)');
       if ((await tx.getRepository(User).count()) > 0) return null;
       const user = await tx.getRepository(User).save(

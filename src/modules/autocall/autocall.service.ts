@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Conflict, FieldErrors, fieldError, NotFound } from '../../common/errors';
 import { validatePlain } from '../../common/validation';
@@ -54,12 +54,13 @@ export interface ImportOutcome {
 @Injectable()
 export class AutocallService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(AutocallCampaign) private readonly campaignRepo: Repository<AutocallCampaign>,
+    @InjectRepository(AutocallLead) private readonly leadRepo: Repository<AutocallLead>,
     private readonly events: EventBus,
   ) {}
 
   createCampaign(dto: CreateAutocallCampaignDto): Promise<AutocallCampaign> {
-    const repo = this.db.getRepository(AutocallCampaign);
+    const repo = this.campaignRepo;
     return repo.save(
       repo.create({
         name: dto.name.trim() || dto.name,
@@ -70,13 +71,13 @@ export class AutocallService {
   }
 
   async getCampaign(id: number): Promise<AutocallCampaign> {
-    const campaign = await this.db.getRepository(AutocallCampaign).findOneBy({ id });
+    const campaign = await this.campaignRepo.findOneBy({ id });
     if (!campaign) throw new NotFound();
     return campaign;
   }
 
   async listCampaigns(page: number, perPage: number) {
-    const [rows, total] = await this.db.getRepository(AutocallCampaign).findAndCount({
+    const [rows, total] = await this.campaignRepo.findAndCount({
       order: { id: 'DESC' },
       skip: (page - 1) * perPage,
       take: perPage,
@@ -86,7 +87,7 @@ export class AutocallService {
 
   async listLeads(campaignId: number, page: number, perPage: number) {
     await this.getCampaign(campaignId);
-    const [rows, total] = await this.db.getRepository(AutocallLead).findAndCount({
+    const [rows, total] = await this.leadRepo.findAndCount({
       where: { campaignId },
       order: { id: 'ASC' },
       skip: (page - 1) * perPage,
@@ -97,7 +98,7 @@ export class AutocallService {
 
   async counts(
     campaignIds: number[],
-    tx: EntityManager = this.db.manager,
+    tx: EntityManager = this.campaignRepo.manager,
   ): Promise<Map<number, AutocallCounts>> {
     const out = new Map<number, AutocallCounts>(
       campaignIds.map((id) => [id, { total_leads: 0, pending_leads: 0, completed_leads: 0 }]),
@@ -137,7 +138,7 @@ export class AutocallService {
         accepted.push(result.lead);
       }
     });
-    return this.db.transaction(async (tx) => {
+    return this.campaignRepo.manager.transaction(async (tx) => {
       const campaign = await tx
         .getRepository(AutocallCampaign)
         .findOne({ where: { id: campaignId }, lock: { mode: 'pessimistic_read' } });
@@ -169,7 +170,7 @@ export class AutocallService {
   /** Applies a lifecycle action or answers 409 when the campaign's status does not allow it. */
   async transition(id: number, action: LifecycleAction): Promise<AutocallCampaign> {
     const rule = TRANSITIONS[action];
-    return this.db.transaction(async (tx) => {
+    return this.campaignRepo.manager.transaction(async (tx) => {
       const repo = tx.getRepository(AutocallCampaign);
       const campaign = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!campaign) throw new NotFound();
@@ -213,9 +214,9 @@ export class AutocallService {
   async callEvent(dto: CallEventDto): Promise<AutocallCall> {
     const at = dto.occurred_at ? new Date(dto.occurred_at) : new Date();
     const uuid = dto.uuid.toLowerCase();
-    const found = await this.db.getRepository(AutocallLead).findOneBy({ id: dto.lead_id });
+    const found = await this.leadRepo.findOneBy({ id: dto.lead_id });
     if (!found) throw fieldError('lead_id', 'lead_id names no lead');
-    return this.db.transaction(async (tx) => {
+    return this.campaignRepo.manager.transaction(async (tx) => {
       if (dto.type === 'dialed') return this.dialed(tx, dto, found.campaignId, uuid, at);
       const campaign =
         dto.type === 'completed'

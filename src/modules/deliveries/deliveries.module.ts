@@ -23,6 +23,10 @@ import { ReplayService } from './replay.service';
 import { MaintenanceProcessor, Retention } from './retention';
 import { TestEventsService } from './test-events.service';
 import { WebhookLifecycle } from './webhook-lifecycle';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Delivery } from './entities/delivery.entity';
+import { DeliveryAttempt } from './entities/delivery-attempt.entity';
+import { DeliveryLane } from './entities/delivery-lane.entity';
 
 const WORKERS = Symbol('deliveries:workers');
 
@@ -47,7 +51,10 @@ export class DeliveriesModule implements OnModuleInit {
       : [];
     return {
       module: DeliveriesModule,
-      imports: [WebhooksModule],
+      imports: [
+        TypeOrmModule.forFeature([Delivery, DeliveryAttempt, DeliveryLane]),
+        WebhooksModule,
+      ],
       controllers: [DeliveriesController, WebhookDeliveriesController],
       providers: [
         { provide: WORKERS, useValue: config.runsWorkers },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { fieldError, NotFound, ValidationFailed } from '../../common/errors';
 import { EventBus } from '../../events/event-bus';
 import { CallCloser } from './call-closer';
@@ -18,7 +18,7 @@ export interface CdrPage {
 @Injectable()
 export class CdrService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(PbxCdr) private readonly cdrRepo: Repository<PbxCdr>,
     private readonly events: EventBus,
     private readonly closer: CallCloser,
   ) {}
@@ -34,7 +34,7 @@ export class CdrService {
     const parsed = parseCdrDocument(body);
     if (!parsed.ok) throw new ValidationFailed(parsed.errors);
     const c = parsed.cdr;
-    const inserted = await this.db.transaction(async (tx) => {
+    const inserted = await this.cdrRepo.manager.transaction(async (tx) => {
       const result = await tx
         .createQueryBuilder()
         .insert()
@@ -71,7 +71,7 @@ export class CdrService {
   }
 
   async get(uuid: string): Promise<PbxCdr> {
-    const row = await this.db.getRepository(PbxCdr).findOneBy({ uuid });
+    const row = await this.cdrRepo.findOneBy({ uuid });
     if (!row) throw new NotFound();
     return row;
   }
@@ -86,8 +86,7 @@ export class CdrService {
         to: [`the window from..to must be at most ${CDR_WINDOW_DAYS} days`],
       });
     }
-    const [rows, total] = await this.db
-      .getRepository(PbxCdr)
+    const [rows, total] = await this.cdrRepo
       .createQueryBuilder('c')
       .where('c.started_at >= :from AND c.started_at < :to', { from, to })
       .orderBy('c.started_at', 'DESC')

@@ -7,12 +7,16 @@ import { PbxEslListener } from './pbx-esl.listener';
 import { PbxMetrics } from './pbx-metrics';
 import { StaleCallsController } from './stale-calls.controller';
 import { StaleCallsService } from './stale-calls.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PbxCall } from './entities/pbx-call.entity';
+import { PbxCdr } from './entities/pbx-cdr.entity';
 
 /**
  * PBX: live call events from FreeSWITCH's event socket (worker roles, when PBX_ESL_HOST is set)
  * and the CDR pipeline (`/api/pbx/cdr`). Owns `pbx_calls` and `pbx_cdrs`.
  */
 @Module({
+  imports: [TypeOrmModule.forFeature([PbxCall, PbxCdr])],
   controllers: [CdrController, StaleCallsController],
   providers: [
     PbxCallsService,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { canonicalJson } from '../../common/redact';
 import { Conflict, FieldErrors, fieldError, NotFound } from '../../common/errors';
@@ -47,12 +47,14 @@ export interface Paged<T> {
 @Injectable()
 export class TelesalesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(TelesalesCampaign)
+    private readonly campaignRepo: Repository<TelesalesCampaign>,
+    @InjectRepository(TelesalesLead) private readonly leadRepo: Repository<TelesalesLead>,
     private readonly events: EventBus,
   ) {}
 
   async createCampaign(dto: CreateTelesalesCampaignDto): Promise<TelesalesCampaign> {
-    const repo = this.db.getRepository(TelesalesCampaign);
+    const repo = this.campaignRepo;
     return repo.save(
       repo.create({
         name: dto.name.trim() || dto.name,
@@ -63,13 +65,13 @@ export class TelesalesService {
   }
 
   async getCampaign(id: number): Promise<TelesalesCampaign> {
-    const campaign = await this.db.getRepository(TelesalesCampaign).findOneBy({ id });
+    const campaign = await this.campaignRepo.findOneBy({ id });
     if (!campaign) throw new NotFound();
     return campaign;
   }
 
   async listCampaigns(page: number, perPage: number): Promise<Paged<TelesalesCampaign>> {
-    const [rows, total] = await this.db.getRepository(TelesalesCampaign).findAndCount({
+    const [rows, total] = await this.campaignRepo.findAndCount({
       order: { id: 'DESC' },
       skip: (page - 1) * perPage,
       take: perPage,
@@ -77,7 +79,7 @@ export class TelesalesService {
     return { rows, total };
   }
 
-  async counts(campaignIds: number[], tx: EntityManager = this.db.manager) {
+  async counts(campaignIds: number[], tx: EntityManager = this.campaignRepo.manager) {
     const out = new Map<number, CampaignCounts>(
       campaignIds.map((id) => [id, { total_leads: 0, dialed_leads: 0 }]),
     );
@@ -92,7 +94,7 @@ export class TelesalesService {
   }
 
   async getLead(id: number): Promise<TelesalesLead> {
-    const lead = await this.db.getRepository(TelesalesLead).findOneBy({ id });
+    const lead = await this.leadRepo.findOneBy({ id });
     if (!lead) throw new NotFound();
     return lead;
   }
@@ -103,7 +105,7 @@ export class TelesalesService {
     perPage: number,
   ): Promise<Paged<TelesalesLead>> {
     await this.getCampaign(campaignId);
-    const [rows, total] = await this.db.getRepository(TelesalesLead).findAndCount({
+    const [rows, total] = await this.leadRepo.findAndCount({
       where: { campaignId },
       order: { id: 'ASC' },
       skip: (page - 1) * perPage,
@@ -116,7 +118,7 @@ export class TelesalesService {
   async createLead(campaignId: number, dto: CreateTelesalesLeadDto): Promise<TelesalesLead> {
     const row = toNewLead(dto);
     if (!row) throw fieldError('phone', LEAD_PHONE_MESSAGE);
-    return this.db.transaction(async (tx) => {
+    return this.campaignRepo.manager.transaction(async (tx) => {
       await this.lockOpenCampaign(tx, campaignId);
       const [lead] = await this.insertLeads(tx, campaignId, [row]);
       if (!lead) throw new Conflict('A lead with this phone is already in the campaign.');
@@ -147,7 +149,7 @@ export class TelesalesService {
         accepted.push(result.lead);
       }
     });
-    return this.db.transaction(async (tx) => {
+    return this.campaignRepo.manager.transaction(async (tx) => {
       await this.lockOpenCampaign(tx, campaignId);
       let created = 0;
       for (let i = 0; i < accepted.length; i += IMPORT_CHUNK) {
@@ -170,7 +172,7 @@ export class TelesalesService {
    * written at all.
    */
   async updateLead(id: number, dto: UpdateTelesalesLeadDto): Promise<TelesalesLead> {
-    return this.db.transaction(async (tx) => {
+    return this.campaignRepo.manager.transaction(async (tx) => {
       const repo = tx.getRepository(TelesalesLead);
       const lead = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!lead) throw new NotFound();
@@ -227,7 +229,7 @@ export class TelesalesService {
     dto: CreateDispositionDto,
   ): Promise<{ disposition: TelesalesDisposition; lead: TelesalesLead }> {
     const found = await this.getLead(leadId);
-    return this.db.transaction(async (tx) => {
+    return this.campaignRepo.manager.transaction(async (tx) => {
       const campaign = await tx.getRepository(TelesalesCampaign).findOne({
         where: { id: found.campaignId },
         lock: { mode: 'pessimistic_write' },

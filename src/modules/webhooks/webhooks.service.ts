@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../../common/actor';
 import { Conflict, NotFound } from '../../common/errors';
 import { AppConfig } from '../../config/app-config';
@@ -80,7 +80,7 @@ export class WebhooksService {
   private readonly listeners: WebhookLifecycleListener[] = [];
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(Webhook) private readonly webhookRepo: Repository<Webhook>,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {
@@ -106,11 +106,11 @@ export class WebhooksService {
   }
 
   list(): Promise<Webhook[]> {
-    return this.db.getRepository(Webhook).find({ order: { createdAt: 'DESC' } });
+    return this.webhookRepo.find({ order: { createdAt: 'DESC' } });
   }
 
   async get(id: string): Promise<Webhook> {
-    const w = await this.db.getRepository(Webhook).findOneBy({ id });
+    const w = await this.webhookRepo.findOneBy({ id });
     if (!w) throw new NotFound();
     return w;
   }
@@ -118,7 +118,7 @@ export class WebhooksService {
   async create(actor: Actor, dto: CreateWebhookDto): Promise<{ webhook: Webhook; secret: string }> {
     const secret = randomAlphanumeric(SECRET_LENGTH);
     const id = randomUUID();
-    return this.db.transaction(async (tx) => {
+    return this.webhookRepo.manager.transaction(async (tx) => {
       const webhook = await tx.getRepository(Webhook).save(
         tx.create(Webhook, {
           id,
@@ -191,7 +191,7 @@ export class WebhooksService {
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await this.webhookRepo.manager.transaction(async (tx) => {
       const w = await tx
         .getRepository(Webhook)
         .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -227,7 +227,7 @@ export class WebhooksService {
 
   /** The webhook as the sender needs it now (current URL and secret), or null once deleted. */
   async target(id: string): Promise<WebhookTarget | null> {
-    const w = await this.db.getRepository(Webhook).findOneBy({ id });
+    const w = await this.webhookRepo.findOneBy({ id });
     if (!w) return null;
     return {
       id: w.id,
@@ -241,7 +241,7 @@ export class WebhooksService {
   /** Which of these webhooks are active (their lanes may send). */
   async activeIds(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows: { id: string }[] = await this.db.query(
+    const rows: { id: string }[] = await this.webhookRepo.query(
       `SELECT id FROM webhooks WHERE id = ANY($1::uuid[]) AND status = 'active'`,
       [ids],
     );
@@ -251,7 +251,7 @@ export class WebhooksService {
   /** Which of these webhooks deliver the events of a key strictly in order. */
   async perKeyIds(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows: { id: string }[] = await this.db.query(
+    const rows: { id: string }[] = await this.webhookRepo.query(
       `SELECT id FROM webhooks WHERE id = ANY($1::uuid[]) AND ordering = 'per_key'`,
       [ids],
     );
@@ -270,7 +270,7 @@ export class WebhooksService {
       max_in_flight: number;
       rate_limit_per_second: number | null;
       ordering: WebhookOrdering;
-    }[] = await this.db.query(
+    }[] = await this.webhookRepo.query(
       `SELECT id, display_name, url, status, secret_encrypted, max_in_flight,
               rate_limit_per_second, ordering
          FROM webhooks WHERE id = $1`,
@@ -354,7 +354,7 @@ export class WebhooksService {
     action: string,
     mutate: (w: Webhook) => boolean,
   ): Promise<Webhook> {
-    return this.db.transaction(async (tx) => {
+    return this.webhookRepo.manager.transaction(async (tx) => {
       const repo = tx.getRepository(Webhook);
       const w = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!w) throw new NotFound();
