@@ -31,16 +31,20 @@ describe('SQL table ownership', () => {
     expect(owners.get('webhooks')).toBe('webhooks');
     expect(owners.get('deliveries')).toBe('deliveries');
     expect(owners.get('audit_log')).toBe('audit');
+    expect(owners.get('Webhook')).toBe('webhooks');
+    expect(owners.get('OutboxEvent')).toBe('events');
     expect(owners.size).toBeGreaterThanOrEqual(17);
   });
 
-  it('finds tables after FROM, JOIN, INTO, UPDATE, DELETE FROM and TABLE, quoted or qualified', () => {
+  it('finds tables after FROM, JOIN, INTO, UPDATE, DELETE FROM, TABLE, and in TypeORM calls', () => {
     const source = [
       'const a = \'SELECT 1 FROM webhooks w JOIN "deliveries" d ON d.webhook_id = w.id\';',
       'const b = `INSERT INTO public.audit_log (x) VALUES (${1})`;',
       "const c = 'UPDATE ONLY users SET a = 1'; const d = 'DELETE FROM outbox_events';",
       "const e = 'LOCK TABLE pbx_calls'; // FROM not_a_string_literal",
       'const f = `SELECT * FROM ${"dynamic"}`;',
+      "qb.from('webhooks', 'w').leftJoin('deliveries', 'd', 'd.x = w.id'); m.getRepository('Webhook');",
+      "log('webhooks'); qb.where('audit_log');",
     ].join('\n');
     expect(tablesInSql(source).map((t) => `${t.line}:${t.table}`)).toEqual([
       '1:webhooks',
@@ -49,22 +53,30 @@ describe('SQL table ownership', () => {
       '3:users',
       '3:outbox_events',
       '4:pbx_calls',
+      '6:webhooks',
+      '6:deliveries',
+      '6:Webhook',
     ]);
   });
 
   it('goes red when a module deletes rows of a table another module owns', () => {
     const root = tree({
-      'modules/a/entities/thing.entity.ts': "@Entity('a_things') export class Thing {}",
+      'modules/a/entities/thing.entity.ts': "@Entity('a_things')\nexport class Thing {}",
       'modules/a/a.service.ts': "const own = 'DELETE FROM a_things';",
       'modules/b/b.service.ts': 'const sql = `DELETE FROM a_things WHERE id = $1`;',
-      'events/entities/outbox.entity.ts': "@Entity('outbox') export class Outbox {}",
+      'modules/b/b.reader.ts': "tx.getRepository('Thing').find(); qb.innerJoin('a_things', 't');",
+      'events/entities/outbox.entity.ts': "@Entity('outbox')\nexport class Outbox {}",
       'events/relay.ts': "const own = 'SELECT * FROM outbox';",
     });
     try {
       expect(foreignTables(root, new Set())).toEqual([
+        { module: 'b', file: 'modules/b/b.reader.ts', line: 1, table: 'Thing', owner: 'a' },
+        { module: 'b', file: 'modules/b/b.reader.ts', line: 1, table: 'a_things', owner: 'a' },
         { module: 'b', file: 'modules/b/b.service.ts', line: 1, table: 'a_things', owner: 'a' },
       ]);
-      expect(foreignTables(root, new Set(['modules/b/b.service.ts:a_things']))).toEqual([]);
+      const allowed = ['modules/b/b.reader.ts:Thing', 'modules/b/b.reader.ts:a_things'];
+      allowed.push('modules/b/b.service.ts:a_things');
+      expect(foreignTables(root, new Set(allowed))).toEqual([]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

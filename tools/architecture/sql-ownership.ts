@@ -24,6 +24,24 @@ export interface ForeignTable {
 }
 
 const ENTITY = /@Entity\(\s*['"`]([a-z_][a-z0-9_]*)['"`]/g;
+/** An entity's class name, after its @Entity decorator (and any others). */
+const ENTITY_CLASS = /@Entity\([^)]*\)[\s\S]*?export class (\w+)/g;
+/**
+ * TypeORM calls whose first argument, when a string, names a table or an entity:
+ * `qb.from('webhooks', 'w')`, `qb.leftJoin('deliveries', 'd', ...)`, `getRepository('Webhook')`.
+ */
+const NAMING_CALLS = new Set([
+  'from',
+  'into',
+  'update',
+  'delete',
+  'innerJoin',
+  'leftJoin',
+  'innerJoinAndSelect',
+  'leftJoinAndSelect',
+  'getRepository',
+  'createQueryBuilder',
+]);
 /** A table after a keyword that names one, optionally schema-qualified and/or quoted. */
 const TABLE_REF =
   /\b(?:FROM|JOIN|INTO|UPDATE|TABLE|REFERENCES)\s+(?:ONLY\s+)?(?:"?public"?\.)?"?([a-z_][a-z0-9_]*)"?/g;
@@ -43,12 +61,17 @@ export function tsFiles(dir: string): string[] {
     .sort();
 }
 
-/** table → owning module, from the @Entity('table') declarations; a table declared twice throws. */
+/**
+ * table (and entity class name) → owning module, from the @Entity('table') declarations; a name
+ * declared by two modules throws.
+ */
 export function tableOwners(modules: ModuleDir[]): Map<string, string> {
   const owners = new Map<string, string>();
   for (const m of modules) {
     for (const file of tsFiles(m.dir)) {
-      for (const [, table] of readFileSync(file, 'utf8').matchAll(ENTITY)) {
+      const text = readFileSync(file, 'utf8');
+      const names = [...text.matchAll(ENTITY), ...text.matchAll(ENTITY_CLASS)].map((m) => m[1]);
+      for (const table of names) {
         const previous = owners.get(table);
         if (previous && previous !== m.name) {
           throw new Error(`table ${table} is declared by both ${previous} and ${m.name}`);
@@ -60,19 +83,36 @@ export function tableOwners(modules: ModuleDir[]): Map<string, string> {
   return owners;
 }
 
+interface Literal {
+  text: string;
+  line: number;
+  /** The first argument of a NAMING_CALLS call: the whole string is a table or entity name. */
+  named: boolean;
+}
+
+function namingArgument(node: ts.Node): boolean {
+  const call = node.parent;
+  return (
+    ts.isCallExpression(call) &&
+    call.arguments[0] === node &&
+    ts.isPropertyAccessExpression(call.expression) &&
+    NAMING_CALLS.has(call.expression.name.text)
+  );
+}
+
 /** The text of every string and template literal in a source file, with its line. */
-export function stringLiterals(source: string): { text: string; line: number }[] {
+export function stringLiterals(source: string): Literal[] {
   const sf = ts.createSourceFile('x.ts', source, ts.ScriptTarget.ES2022, true);
-  const out: { text: string; line: number }[] = [];
+  const out: Literal[] = [];
   const at = (node: ts.Node): number =>
     sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const visit = (node: ts.Node): void => {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
-      out.push({ text: node.text, line: at(node) });
+      out.push({ text: node.text, line: at(node), named: namingArgument(node) });
     } else if (ts.isTemplateExpression(node)) {
       // Substitutions become a placeholder, so `FROM ${table}` names no table.
       const text = [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join(' $ ');
-      out.push({ text, line: at(node) });
+      out.push({ text, line: at(node), named: false });
     }
     ts.forEachChild(node, visit);
   };
@@ -80,10 +120,14 @@ export function stringLiterals(source: string): { text: string; line: number }[]
   return out;
 }
 
-/** Tables named by SQL in a piece of source (string literals only, keywords in capitals). */
+/**
+ * Tables named in a piece of source: by SQL in string literals (keywords in capitals), and by the
+ * string argument of TypeORM's from/join/getRepository/... (a table or an entity name).
+ */
 export function tablesInSql(source: string): { table: string; line: number }[] {
   const found: { table: string; line: number }[] = [];
   for (const lit of stringLiterals(source)) {
+    if (lit.named) found.push({ table: lit.text, line: lit.line });
     for (const [, table] of lit.text.matchAll(TABLE_REF)) found.push({ table, line: lit.line });
   }
   return found;
