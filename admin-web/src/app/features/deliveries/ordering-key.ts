@@ -3,7 +3,8 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 
 /**
  * A delivery's ordering key (its call or lead) and sequence number. The key is a button: a click
- * emits `pick` (the pages filter the deliveries by it). Absent values show "—".
+ * emits `pick` (the pages filter the deliveries by it) and goes no further (a row's own click
+ * does not open the delivery). Absent values show "—".
  * Test ids: `<testid>` (the button, `data-ordering-key`), `<testid>-sequence`.
  */
 @Component({
@@ -19,7 +20,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
         [attr.data-ordering-key]="k"
         [attr.aria-label]="'Show the deliveries of ' + k"
         [matTooltip]="'Show only the deliveries of ' + k"
-        (click)="pick.emit(k)"
+        (click)="$event.stopPropagation(); pick.emit(k)"
       >
         {{ k }}
       </button>
