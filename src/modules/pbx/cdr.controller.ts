@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { UuidParam } from '../../common/uuid.pipe';
 import { ApiErrors, ApiPaging, DomainController } from '../../openapi';
@@ -18,8 +25,13 @@ export class CdrController {
     description:
       'Point FreeSWITCH mod_json_cdr at this URL. Stores the CDR, derives `result` and ' +
       '`recording_url`, and publishes `pbx.cdr.created`. Posting the same call uuid again is a ' +
-      '200 no-op (no second event), also when two posts race.',
+      "200 no-op (no second event), also when two posts race. Both of mod_json_cdr's " +
+      'encodings are accepted: the raw JSON document (its default) and, with `encode=true`, ' +
+      '`application/x-www-form-urlencoded` `cdr=<the JSON document>`. NUL characters and ' +
+      'unpaired surrogates in the document are stored escaped (as the text `\\u0000`); a ' +
+      'string over 128 KiB is a 422 naming it.',
   })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({ type: CdrDocument })
   @ApiResponse({
     status: 201,
