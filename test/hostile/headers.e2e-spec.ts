@@ -143,6 +143,15 @@ describe('login from other sites', () => {
     await post().set('Sec-Fetch-Site', 'same-site').expect(403);
     // The console's own origin, and clients that are not browsers, sign in.
     await post().set('Origin', t.url).set('Sec-Fetch-Site', 'same-origin').expect(200);
+    // Behind a trusted proxy that rewrote Host, its X-Forwarded-Host is the console's host.
+    await post()
+      .set('Origin', 'https://console.example.com')
+      .set('X-Forwarded-Host', 'console.example.com')
+      .expect(200);
+    await post()
+      .set('Origin', 'https://evil.example')
+      .set('X-Forwarded-Host', 'console.example.com')
+      .expect(403);
     await post().expect(200);
   });
 });

@@ -23,7 +23,9 @@ export function sameOrigin(req: Request): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   try {
-    return new URL(origin).host === req.headers.host;
+    // req.host is X-Forwarded-Host when a trusted proxy (TRUST_PROXY) rewrote Host.
+    const host = new URL(origin).host;
+    return host === req.headers.host || host === req.host;
   } catch {
     return false;
   }
