@@ -257,3 +257,19 @@ export function toQuery(filters: object): Record<string, string | number | boole
 }
 
 export const API_BASE = '/api/admin';
+
+/** A call leg that rang (or was answered) and never got a hangup, long after any plausible end. */
+export interface StaleCall {
+  call_uuid: string;
+  extension: string;
+  status: string;
+  ringing_at: string | null;
+  first_seen_at: string;
+}
+
+/** `GET /api/admin/pbx/stale-calls`: the complete count and the oldest few (at most 20). */
+export interface StaleCallsSummary {
+  count: number;
+  older_than_seconds: number;
+  oldest: StaleCall[];
+}

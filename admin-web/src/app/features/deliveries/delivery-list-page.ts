@@ -48,6 +48,7 @@ import {
   isFiltered,
 } from './delivery-filters';
 import { OrderingKey } from './ordering-key';
+import { StaleCallsNotice } from './stale-calls-notice';
 
 export const PAGE_SIZE = 50;
 export const AUTO_REFRESH_MS = 5000;
@@ -76,6 +77,7 @@ const STATUS_LABELS: Record<string, string> = {
     CopyButton,
     CursorListView,
     OrderingKey,
+    StaleCallsNotice,
     StatusChip,
     TimeAgo,
   ],

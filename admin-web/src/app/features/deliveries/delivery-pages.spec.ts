@@ -26,6 +26,8 @@ function delivery(id: string, status: Delivery['status'] = 'succeeded'): Deliver
   };
 }
 
+const noStaleCalls = { count: 0, older_than_seconds: 21600, oldest: [] };
+
 describe('delivery pages', () => {
   let harness: RouterTestingHarness;
   let http: HttpTestingController;
@@ -59,6 +61,7 @@ describe('delivery pages', () => {
       await harness.navigateByUrl(url);
       http.expectOne('/api/admin/webhooks').flush({ data: [{ id: 'w1', display_name: 'CRM' }] });
       http.expectOne('/api/admin/event-types').flush({ data: [] });
+      http.expectOne('/api/admin/pbx/stale-calls').flush({ data: noStaleCalls });
       return listRequest();
     }
 
@@ -330,6 +333,7 @@ describe('delivery pages', () => {
       expect(TestBed.inject(Router).url).toBe('/deliveries?ordering_key=call:c-1&webhook_id=w1');
       http.expectOne('/api/admin/webhooks').flush({ data: [] });
       http.expectOne('/api/admin/event-types').flush({ data: [] });
+      http.expectOne('/api/admin/pbx/stale-calls').flush({ data: noStaleCalls });
       const req = listRequest();
       expect(req.request.params.get('ordering_key')).toBe('call:c-1');
       req.flush({ data: [], next_cursor: null });
