@@ -59,10 +59,15 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
       },
       { timeoutMs: 45_000, what: `${expected} deliveries to succeed` },
     );
-    await waitFor(async () => {
-      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'paused');
-      return Object.values(c).every((n) => n === 0);
-    });
+    // Then every lane goes idle: its drain job completes and leaves the queue.
+    await waitFor(
+      async () => {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'paused');
+        if (Object.values(counts).some((n) => n > 0)) throw new Error(JSON.stringify(counts));
+        return true;
+      },
+      { timeoutMs: 30_000, what: 'the lanes to go idle' },
+    );
     const ids = rows.map((d) => d.id);
     const arrivals = r.received.filter((q) => ids.includes(String(q.headers['x-zorio-delivery'])));
     expect(arrivals).toHaveLength(expected);
