@@ -59,11 +59,11 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
       },
       { timeoutMs: 45_000, what: `${expected} deliveries to succeed` },
     );
-    // Then every lane goes idle: its drain job completes and leaves the queue.
+    // Then both lanes go idle: their drain jobs complete and leave the queue.
     await waitFor(
       async () => {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'paused');
-        if (Object.values(counts).some((n) => n > 0)) throw new Error(JSON.stringify(counts));
+        const states = await Promise.all(webhookIds.map((id) => queue.getJobState(`lane-${id}`)));
+        if (states.some((s) => s !== 'unknown')) throw new Error(states.join(', '));
         return true;
       },
       { timeoutMs: 30_000, what: 'the lanes to go idle' },

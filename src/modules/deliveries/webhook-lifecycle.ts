@@ -6,8 +6,9 @@ import { LaneSignals } from './lanes/lane-signals';
 
 /**
  * What deliveries does when a webhook changes: a deleted webhook's backlog is cancelled in the
- * deleting transaction, a resumed one's lane is signalled (its held backlog goes out, oldest
- * first), and its figures and lane state are shown with it.
+ * deleting transaction (and its drain job, sleeping until a retry, goes), a resumed one's lane is
+ * signalled (its held backlog goes out, oldest first), and its figures and lane state are shown
+ * with it.
  */
 @Injectable()
 export class WebhookLifecycle implements OnModuleInit {
@@ -21,6 +22,7 @@ export class WebhookLifecycle implements OnModuleInit {
     this.webhooks.addListener({
       deleting: (tx, webhookId) => this.cancelBacklog(tx, webhookId),
       resumed: (webhookId) => this.signals.signal([webhookId]),
+      deleted: (webhookId) => this.signals.forget(webhookId),
     });
     this.webhooks.provideStats((ids) => this.history.webhookStats(ids));
   }

@@ -45,6 +45,8 @@ export interface WebhookLifecycleListener {
   deleting?(tx: EntityManager, webhookId: string): Promise<void>;
   /** After a resume committed. */
   resumed?(webhookId: string): Promise<void>;
+  /** After a delete committed. */
+  deleted?(webhookId: string): Promise<void>;
 }
 
 /** A lane's live state, as the console shows it with its webhook. */
@@ -205,6 +207,7 @@ export class WebhooksService {
         before: presentWebhook(w),
       });
     });
+    for (const l of this.listeners) await l.deleted?.(id);
   }
 
   /**

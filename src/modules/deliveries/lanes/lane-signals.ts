@@ -51,6 +51,11 @@ export class LaneSignals {
     await job?.promote().catch((err: unknown) => this.raced(id, err));
   }
 
+  /** A deleted webhook's lane job goes (one that is running ends by itself: its webhook is gone). */
+  async forget(webhookId: string): Promise<void> {
+    await this.queue.remove(laneJobId(webhookId)).catch(() => 0);
+  }
+
   /** The job left the delayed state meanwhile: it is running or about to, which is what we want. */
   private raced(id: string, err: unknown): void {
     this.logger.debug(`Lane ${id} changed state while being woken: ${String(err)}`);
