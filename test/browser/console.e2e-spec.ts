@@ -7,6 +7,7 @@
  *
  * Needs the built console (admin-web/dist/admin-web/browser): `node scripts/ensure-console.js`.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page, Response } from 'playwright-core';
@@ -548,11 +549,33 @@ describe('Admin Console in Chromium: the brief end to end', () => {
   );
 
   step('loads a deep link after login, and shows the users and API tokens screens', async () => {
-    await page.goto(`${t.url}/admin/deliveries`);
-    await tid('deliveries-table').waitFor();
-    await tid('delivery-row').first().waitFor();
-    expect(path()).toBe('/admin/deliveries');
-    await css('[data-testid=nav-deliveries][aria-current=page]').waitFor();
+    // A leg the event socket saw ring 7 hours ago and that never hung up (as in pbx-hangups).
+    const staleUuid = randomUUID();
+    await t.db.query(
+      `INSERT INTO pbx_calls (call_uuid, extension, direction, caller_number, destination_number,
+                              status, ringing_at, created_at)
+       VALUES ($1, '1001', 'inbound', '+15550100', '1001', 'ringing',
+               now() - interval '7 hours', now() - interval '7 hours')`,
+      [staleUuid],
+    );
+    try {
+      await page.goto(`${t.url}/admin/deliveries`);
+      await tid('deliveries-table').waitFor();
+      await tid('delivery-row').first().waitFor();
+      expect(path()).toBe('/admin/deliveries');
+      await css('[data-testid=nav-deliveries][aria-current=page]').waitFor();
+      // One quiet line with the count; the oldest calls only once expanded.
+      expect(await tid('stale-calls-line').innerText()).toMatch(
+        /^\d+ calls? rang more than 6 hours ago and never got a hangup$/,
+      );
+      const staleRow = css(`[data-testid=stale-call][data-call-uuid="${staleUuid}"]`);
+      expect(await staleRow.isVisible()).toBe(false);
+      await tid('stale-calls-summary').click();
+      await staleRow.waitFor();
+      expect(await staleRow.locator('[data-testid=stale-call-extension]').innerText()).toBe('1001');
+    } finally {
+      await t.db.query(`DELETE FROM pbx_calls WHERE call_uuid = $1`, [staleUuid]);
+    }
 
     // Filters live in the URL (other suites of the run share the database).
     await page.goto(`${t.url}/admin/deliveries?webhook_id=${webhookId}`);
