@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { DeliveryMetrics } from '../delivery-metrics';
 import { type AttemptResult, WebhookSender } from '../sending/webhook-sender';
@@ -16,7 +16,7 @@ export interface SentAttempt {
  * keep-alive connections, 5 s deadline, SSRF guard at connect). Never throws.
  */
 @Injectable()
-export class AttemptSender implements OnModuleDestroy {
+export class AttemptSender implements OnApplicationShutdown {
   readonly sender: WebhookSender;
 
   constructor(
@@ -30,7 +30,8 @@ export class AttemptSender implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last: the lanes' worker has let its running drains finish first (LaneProcessor). */
+  async onApplicationShutdown(): Promise<void> {
     await this.sender.close();
   }
 

@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { JobMap, QUEUES, QueueName } from '../../../platform/queues';
 import { type DrainResult, LaneDrainer } from './lane-drainer';
@@ -18,7 +18,7 @@ type DrainJob = Job<JobMap[QueueName.Lanes]['drain']>;
   concurrency: QUEUES[QueueName.Lanes].concurrency,
   ...QUEUES[QueueName.Lanes].worker,
 })
-export class LaneProcessor extends WorkerHost {
+export class LaneProcessor extends WorkerHost implements OnModuleDestroy {
   private readonly logger = new Logger('Lanes');
 
   constructor(
@@ -26,6 +26,15 @@ export class LaneProcessor extends WorkerHost {
     private readonly signals: LaneSignals,
   ) {
     super();
+  }
+
+  /**
+   * On shutdown, before connections close: no new lane is taken and the running drains finish
+   * their slice, so every attempt they claimed is sent and recorded (none is left to its claim's
+   * expiry).
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: DrainJob, token?: string): Promise<DrainResult> {
