@@ -6,6 +6,7 @@ import { AttemptRecorder } from './attempt-recorder';
 import { AttemptSender } from './attempt-sender';
 import { LaneClaims } from './lane-claims';
 import { LaneRun, type LaneStages } from './lane-run';
+import { LaneSignals } from './lane-signals';
 import { LaneStates } from './lane-state';
 import { LaneRateLimiter } from './rate-limiter';
 
@@ -35,6 +36,7 @@ export class LaneDrainer {
     limiter: LaneRateLimiter,
     metrics: DeliveryMetrics,
     config: AppConfig,
+    signals: LaneSignals,
   ) {
     this.stages = {
       claims,
@@ -44,6 +46,7 @@ export class LaneDrainer {
       limiter,
       metrics,
       retrySchedule: config.retrySchedule,
+      listen: (id, onSignal) => signals.listen(id, onSignal),
     };
   }
 

@@ -19,12 +19,19 @@ export interface LaneStages {
   limiter: LaneRateLimiter;
   metrics: DeliveryMetrics;
   retrySchedule: readonly number[];
+  /** Signals of this lane made in this process while the run is on (see LaneSignals.local). */
+  listen: (webhookId: string, onSignal: () => void) => () => void;
 }
 
 /** Deliveries claimed by one statement at most. */
 export const MAX_CLAIM = 64;
 /** After a claim found nothing more, the next one waits this long (or for a key's head). */
 const RECLAIM_MS = 20;
+/**
+ * A lane signalled while it drains (events keep coming) stays a little when it runs dry, for the
+ * next signal, instead of going through the queue again for every event.
+ */
+const LINGER_MS = 50;
 
 /** Why a run stopped claiming: when the lane should run again, if that is known now. */
 export type RunEnd = { at: Date | null };
@@ -47,6 +54,10 @@ export class LaneRun {
   /** Set once the run must claim no more: when the lane runs next (null: ask the database). */
   private end: RunEnd | null = null;
   private throttledUntil: Date | null = null;
+  /** New work was signalled during the run; `signalled` resolves the current linger. */
+  private signalled = false;
+  private hot = false;
+  private wake: () => void = () => undefined;
 
   constructor(
     private readonly stages: LaneStages,
@@ -57,12 +68,22 @@ export class LaneRun {
   }
 
   async run(): Promise<RunEnd> {
+    const stop = this.stages.listen(this.target.id, () => this.onSignal());
+    try {
+      await this.loop();
+    } finally {
+      stop();
+    }
+    return this.end ?? { at: null };
+  }
+
+  private async loop(): Promise<void> {
     for (;;) {
       if (!this.end) await this.fill();
       if (this.throttledUntil) await this.releaseClaimed(this.throttledUntil);
       else this.startClaimed();
       if (this.inFlight.size === 0) {
-        if (this.end || this.exhausted) break;
+        if (this.end || (this.exhausted && !(await this.linger()))) return;
         continue;
       }
       await Promise.race(this.inFlight);
@@ -70,7 +91,36 @@ export class LaneRun {
       // the next delivery of its key), not more often than every RECLAIM_MS.
       if (this.perKey || Date.now() - this.lastClaimAt >= RECLAIM_MS) this.exhausted = false;
     }
-    return this.end ?? { at: null };
+  }
+
+  private onSignal(): void {
+    this.signalled = true;
+    this.hot = true;
+    this.exhausted = false;
+    this.wake();
+  }
+
+  /**
+   * Dry: a lane that was signalled during the run waits up to LINGER_MS (within its slice) for
+   * the next signal. True when one came, so the run claims again.
+   */
+  private async linger(): Promise<boolean> {
+    const left = Math.min(LINGER_MS, this.deadline - Date.now());
+    if (!this.signalled && (!this.hot || left <= 0)) return false;
+    if (!this.signalled) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = () => undefined;
+    }
+    const again = this.signalled;
+    this.signalled = false;
+    if (again) this.exhausted = false;
+    return again;
   }
 
   /** Claims the next window when the claimed ones run out, or decides to claim no more. */

@@ -21,12 +21,32 @@ export function laneJobId(webhookId: string): string {
 @Injectable()
 export class LaneSignals {
   private readonly logger = new Logger('Lanes');
+  /** Lanes draining in this process right now, told of their signals directly. */
+  private readonly local = new Map<string, () => void>();
 
   constructor(@InjectQueue(QueueName.Lanes) private readonly queue: LaneQueue) {}
 
-  /** Every lane named is drained as soon as a worker slot is free. */
+  /**
+   * Every lane named is drained as soon as a worker slot is free. A lane that is draining in
+   * this process is told at once (its job is active: a signal through the queue would add
+   * nothing), so it claims the new work in the same run.
+   */
   async signal(webhookIds: Iterable<string>): Promise<void> {
-    await Promise.all([...new Set(webhookIds)].map((id) => this.wake(id, 0)));
+    const woken: Promise<void>[] = [];
+    for (const id of new Set(webhookIds)) {
+      const running = this.local.get(id);
+      if (running) running();
+      else woken.push(this.wake(id, 0));
+    }
+    await Promise.all(woken);
+  }
+
+  /** While a run drains the lane here, signals of it go to `onSignal`; returns the unsubscribe. */
+  listen(webhookId: string, onSignal: () => void): () => void {
+    this.local.set(webhookId, onSignal);
+    return () => {
+      if (this.local.get(webhookId) === onSignal) this.local.delete(webhookId);
+    };
   }
 
   /** The lane is drained at `at` at the latest. */
