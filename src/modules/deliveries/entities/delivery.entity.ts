@@ -21,6 +21,9 @@ export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'dead_letter
 })
 @Index('deliveries_key_created_idx', ['orderingKey', 'createdAt', 'id'])
 @Index('deliveries_event_created_idx', ['event', 'createdAt', 'id'])
+@Index('deliveries_open_created_idx', ['createdAt', 'id'], {
+  where: "status IN ('pending', 'retrying')",
+})
 @Index('deliveries_failed_created_idx', ['createdAt', 'id'], {
   where: "status IN ('dead_letter', 'cancelled')",
 })

@@ -86,9 +86,10 @@ export class LaneRun {
         if (this.end || (this.exhausted && !(await this.linger()))) return;
         continue;
       }
-      await Promise.race(this.inFlight);
-      // A finished attempt frees a slot: look for more (with ordering it may also have released
-      // the next delivery of its key), not more often than every RECLAIM_MS.
+      // An attempt finishing frees a slot; a signal brings new work to claim into a free one.
+      await Promise.race([...this.inFlight, this.nextSignal()]);
+      // Look for more (with ordering a finished head may also have released the next delivery
+      // of its key), not more often than every RECLAIM_MS unless signalled.
       if (this.perKey || Date.now() - this.lastClaimAt >= RECLAIM_MS) this.exhausted = false;
     }
   }
@@ -98,6 +99,17 @@ export class LaneRun {
     this.hot = true;
     this.exhausted = false;
     this.wake();
+  }
+
+  /** Resolves at the next signal (only while a slot is free: a full window has nothing to claim). */
+  private nextSignal(): Promise<void> {
+    if (this.inFlight.size >= this.target.maxInFlight) return new Promise<void>(() => undefined);
+    return new Promise<void>((resolve) => {
+      this.wake = () => {
+        this.wake = () => undefined;
+        resolve();
+      };
+    });
   }
 
   /**
