@@ -90,7 +90,7 @@ export class LaneRun {
       await Promise.race([...this.inFlight, this.nextSignal()]);
       // Look for more (with ordering a finished head may also have released the next delivery
       // of its key), not more often than every RECLAIM_MS unless signalled.
-      if (this.perKey || Date.now() - this.lastClaimAt >= RECLAIM_MS) this.exhausted = false;
+      if (Date.now() - this.lastClaimAt >= RECLAIM_MS) this.exhausted = false;
     }
   }
 
@@ -148,8 +148,9 @@ export class LaneRun {
     const window = this.target.maxInFlight;
     const free = window - this.inFlight.size;
     if (this.exhausted || this.claimed.length >= free) return;
-    // The free slots and the next window (ordered lanes claim only what can start now).
-    const ahead = this.perKey ? 0 : window;
+    // The free slots and the next window (with ordering, heads of other keys: a claimed head
+    // stays open until it is sent and recorded, so nothing behind it is claimable meanwhile).
+    const ahead = window;
     const want = await this.tokens(Math.min(free + ahead - this.claimed.length, MAX_CLAIM));
     if (want === 0) return;
     this.lastClaimAt = Date.now();
