@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page, Response } from 'playwright-core';
 import { CONSOLE_DIST } from '../../src/app.module';
-import { verifyZorioSignature } from '../../src/modules/deliveries/sending/signing';
+import { verifyZorioSignature } from '../../tools/webhooks/verify-signature';
 import { createUser, login, TestApp, startApp } from '../support/app';
 import { ReceivedRequest, Receiver, startReceiver } from '../support/https-receiver';
 import { getTestPki } from '../support/tls/test-ca';

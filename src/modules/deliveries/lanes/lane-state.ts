@@ -21,16 +21,6 @@ export class LaneStates {
     );
   }
 
-  /** Until when the lane is throttled, or null when it is not. */
-  async throttledUntil(webhookId: string): Promise<Date | null> {
-    const rows: { until: Date }[] = await this.db.query(
-      `SELECT throttled_until AS until FROM delivery_lanes
-        WHERE webhook_id = $1 AND throttled_until > now()`,
-      [webhookId],
-    );
-    return rows[0]?.until ?? null;
-  }
-
   /** In flight, due, oldest due and throttle of each lane. */
   async states(webhookIds: string[]): Promise<Map<string, LaneState>> {
     if (webhookIds.length === 0) return new Map();

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /** What one attempt is signed with (EVENTS.md §1). Signed once per attempt, at send time. */
 export interface SignatureInput {
@@ -19,8 +19,6 @@ export interface SignatureInput {
   /** The event's ordering key and sequence (`X-Zorio-Ordering-Key`, `X-Zorio-Sequence`). */
   ordering?: { key: string; sequence: string } | null;
 }
-
-const HEX_SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
 /** `sha256=` + lowercase hex HMAC-SHA256(secret, raw body): the documented Zorio scheme. */
 export function zorioSignature(secret: string, body: Buffer | string): string {
@@ -72,25 +70,4 @@ export function signatureHeaders(input: SignatureInput): Record<string, string> 
     headers['X-Zorio-Test'] = 'true';
   }
   return headers;
-}
-
-/**
- * Checks an `X-Zorio-Signature` header against the raw body in constant time (what a receiver
- * does). Returns false for a missing or malformed header.
- */
-export function verifyZorioSignature(
-  secret: string,
-  body: Buffer | string,
-  header: string | string[] | null | undefined,
-): boolean {
-  if (typeof header !== 'string') {
-    return false;
-  }
-  const match = HEX_SIGNATURE.exec(header.trim());
-  if (!match) {
-    return false;
-  }
-  const given = Buffer.from(match[1], 'hex');
-  const expected = createHmac('sha256', secret).update(body).digest();
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
