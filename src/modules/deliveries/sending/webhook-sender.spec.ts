@@ -434,6 +434,21 @@ describe('WebhookSender SSRF guard', () => {
     expect(tlsConnect).not.toHaveBeenCalled();
   });
 
+  it.each(['localhost', 'LOCALHOST.', 'api.localhost'])(
+    'refuses the loopback name %s without asking the resolver',
+    async (host) => {
+      const lookup = fixedLookup(['93.184.216.34']);
+      const s = sender({ allowPrivateNetworks: false, lookup });
+      const result = await s.send({ url: `https://${host}/in`, headers, body });
+      expect(result.error).toEqual({
+        code: 'blocked_address',
+        message: expect.stringMatching(/^Refused: .+ is a loopback name$/) as unknown,
+      });
+      expect(lookup.names).toEqual([]);
+      expect(tlsConnect).not.toHaveBeenCalled();
+    },
+  );
+
   it('refuses a name that resolves to the loopback receiver: it sees no TCP connection', async () => {
     const r = await receiver();
     const lookup = fixedLookup(['127.0.0.1']);

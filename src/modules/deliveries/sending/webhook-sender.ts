@@ -194,6 +194,12 @@ export class WebhookSender {
       this.tlsConnect(opts, callback);
       return;
     }
+    if (!this.allowPrivateNetworks && isLoopbackName(hostname)) {
+      // RFC 6761: these names are loopback by definition. Refused without asking the resolver,
+      // whose answer (or a slow one for AAAA) must not decide it.
+      callback(new BlockedAddressError(`${hostname} is a loopback name`), null);
+      return;
+    }
     const onLookup = (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]): void => {
       if (err) {
         callback(err, null);
@@ -253,6 +259,12 @@ export class WebhookSender {
 }
 
 function noop(): void {}
+
+/** `localhost` and any name under `.localhost` (with or without the root dot). */
+function isLoopbackName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost');
+}
 
 /** The URL when it is an https:// one, else why not. */
 function httpsUrl(value: string): URL | string {
