@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Conflict, FieldErrors, fieldError, NotFound } from '../../common/errors';
-import { validatePlain } from '../../common/validation';
+import { Conflict, fieldError, NotFound } from '../../common/errors';
+import {
+  ImportOutcome,
+  RowResult,
+  insertInChunks,
+  insertNewLeads,
+  sortImportRows,
+  validateImportRow,
+} from '../../common/leads/lead-import';
+import { VN_PHONE_MESSAGE, normalizeVietnamesePhone } from '../../common/leads/phone';
 import type { AutocallCampaignPayload } from '../../events/catalogue';
 import { EventBus } from '../../events/event-bus';
 import { AutocallLeadRowDto, CreateAutocallCampaignDto } from './dto/campaign.dto';
@@ -15,9 +22,6 @@ import {
 } from './entities/autocall-campaign.entity';
 import { AutocallCall } from './entities/autocall-call.entity';
 import { AutocallLead } from './entities/autocall-lead.entity';
-import { VN_PHONE_MESSAGE, normalizeVietnamesePhone } from './vn-phone';
-
-const IMPORT_CHUNK = 1000;
 
 export type LifecycleAction = 'start' | 'pause' | 'resume' | 'finish';
 
@@ -37,12 +41,6 @@ const TRANSITIONS: Record<
 };
 
 type NewLead = { phone: string; externalRef: string | null; payload: Record<string, unknown> };
-
-export interface ImportOutcome {
-  created: number;
-  duplicates: number;
-  invalid: { index: number; errors: FieldErrors }[];
-}
 
 /**
  * AutoCall campaigns, their leads and the dialer engine's call reports. Every change publishes its
@@ -125,19 +123,7 @@ export class AutocallService {
    * 409 once the campaign is finished.
    */
   async importLeads(campaignId: number, rows: unknown[]): Promise<ImportOutcome> {
-    const invalid: ImportOutcome['invalid'] = [];
-    const accepted: NewLead[] = [];
-    const seen = new Set<string>();
-    let duplicates = 0;
-    rows.forEach((raw, index) => {
-      const result = validateLeadRow(raw);
-      if ('errors' in result) invalid.push({ index, errors: result.errors });
-      else if (seen.has(result.lead.phone)) duplicates++;
-      else {
-        seen.add(result.lead.phone);
-        accepted.push(result.lead);
-      }
-    });
+    const sorted = sortImportRows(rows, validateLeadRow);
     return this.campaignRepo.manager.transaction(async (tx) => {
       const campaign = await tx
         .getRepository(AutocallCampaign)
@@ -146,24 +132,10 @@ export class AutocallService {
       if (campaign.status === 'finished') {
         throw new Conflict('The campaign is finished: no leads can be added.');
       }
-      let created = 0;
-      for (let i = 0; i < accepted.length; i += IMPORT_CHUNK) {
-        const chunk = accepted.slice(i, i + IMPORT_CHUNK);
-        const result = await tx
-          .createQueryBuilder()
-          .insert()
-          .into(AutocallLead)
-          .values(
-            chunk.map((r) => ({ ...r, campaignId })) as QueryDeepPartialEntity<AutocallLead>[],
-          )
-          .orIgnore()
-          .returning(['id'])
-          .execute();
-        const n = (result.raw as unknown[]).length;
-        created += n;
-        duplicates += chunk.length - n;
-      }
-      return { created, duplicates, invalid };
+      return insertInChunks(sorted, async (chunk) => {
+        const ids = await insertNewLeads(tx, AutocallLead, campaignId, chunk);
+        return ids.length;
+      });
     });
   }
 
@@ -391,16 +363,13 @@ function pastTense(action: LifecycleAction): string {
   return { start: 'started', pause: 'paused', resume: 'resumed', finish: 'finished' }[action];
 }
 
-function validateLeadRow(raw: unknown): { lead: NewLead } | { errors: FieldErrors } {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { errors: { row: ['each lead must be an object'] } };
-  }
-  const result = validatePlain(AutocallLeadRowDto, raw);
-  if ('errors' in result) return result;
-  const dto = result.value;
-  const phone = normalizeVietnamesePhone(dto.phone);
-  if (!phone) return { errors: { phone: [VN_PHONE_MESSAGE] } };
-  return {
-    lead: { phone, externalRef: dto.external_ref ?? null, payload: dto.payload ?? {} },
-  };
+/** One import row: the row DTO, then the Vietnamese phone rule. */
+function validateLeadRow(raw: unknown): RowResult<NewLead> {
+  return validateImportRow(AutocallLeadRowDto, raw, (dto): RowResult<NewLead> => {
+    const phone = normalizeVietnamesePhone(dto.phone);
+    if (!phone) return { errors: { phone: [VN_PHONE_MESSAGE] } };
+    return {
+      lead: { phone, externalRef: dto.external_ref ?? null, payload: dto.payload ?? {} },
+    };
+  });
 }

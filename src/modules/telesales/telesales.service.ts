@@ -3,8 +3,16 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { canonicalJson } from '../../common/redact';
-import { Conflict, FieldErrors, fieldError, NotFound } from '../../common/errors';
-import { validatePlain } from '../../common/validation';
+import { Conflict, fieldError, NotFound } from '../../common/errors';
+import {
+  ImportOutcome,
+  RowResult,
+  insertInChunks,
+  insertNewLeads,
+  sortImportRows,
+  validateImportRow,
+} from '../../common/leads/lead-import';
+import { LEAD_PHONE_MESSAGE, normalizeLeadPhone } from '../../common/leads/phone';
 import { EventBus } from '../../events/event-bus';
 import {
   CreateDispositionDto,
@@ -15,10 +23,6 @@ import { CreateTelesalesCampaignDto } from './dto/campaign.dto';
 import { CampaignCounts, TelesalesCampaign } from './entities/telesales-campaign.entity';
 import { TelesalesDisposition, dispositionPayload } from './entities/telesales-disposition.entity';
 import { TelesalesLead, TelesalesLeadStatus, leadPayload } from './entities/telesales-lead.entity';
-import { LEAD_PHONE_MESSAGE, normalizeLeadPhone } from './lead-phone';
-
-/** Rows per INSERT (and per publishMany) in a bulk import. */
-const IMPORT_CHUNK = 1000;
 
 type NewLead = {
   fullName: string;
@@ -26,12 +30,6 @@ type NewLead = {
   email: string | null;
   customFields: Record<string, unknown>;
 };
-
-export interface ImportOutcome {
-  created: number;
-  duplicates: number;
-  invalid: { index: number; errors: FieldErrors }[];
-}
 
 export interface Paged<T> {
   rows: T[];
@@ -134,35 +132,17 @@ export class TelesalesService {
    * no lead and no event remain.
    */
   async importLeads(campaignId: number, rows: unknown[]): Promise<ImportOutcome> {
-    const invalid: ImportOutcome['invalid'] = [];
-    const accepted: NewLead[] = [];
-    const seen = new Set<string>();
-    let duplicates = 0;
-    rows.forEach((raw, index) => {
-      const result = validateLeadRow(raw);
-      if ('errors' in result) {
-        invalid.push({ index, errors: result.errors });
-      } else if (seen.has(result.lead.phone)) {
-        duplicates++;
-      } else {
-        seen.add(result.lead.phone);
-        accepted.push(result.lead);
-      }
-    });
+    const sorted = sortImportRows(rows, validateLeadRow);
     return this.campaignRepo.manager.transaction(async (tx) => {
       await this.lockOpenCampaign(tx, campaignId);
-      let created = 0;
-      for (let i = 0; i < accepted.length; i += IMPORT_CHUNK) {
-        const chunk = accepted.slice(i, i + IMPORT_CHUNK);
+      return insertInChunks(sorted, async (chunk) => {
         const leads = await this.insertLeads(tx, campaignId, chunk);
-        created += leads.length;
-        duplicates += chunk.length - leads.length;
         await this.events.publishMany(
           tx,
           leads.map((lead) => ({ name: 'telesales.lead.created', data: leadPayload(lead) })),
         );
-      }
-      return { created, duplicates, invalid };
+        return leads.length;
+      });
     });
   }
 
@@ -326,16 +306,7 @@ export class TelesalesService {
     campaignId: number,
     rows: NewLead[],
   ): Promise<TelesalesLead[]> {
-    if (rows.length === 0) return [];
-    const result = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(TelesalesLead)
-      .values(rows.map((r) => ({ ...r, campaignId })) as QueryDeepPartialEntity<TelesalesLead>[])
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    const ids = (result.raw as { id: number }[]).map((r) => r.id);
+    const ids = await insertNewLeads(tx, TelesalesLead, campaignId, rows);
     if (ids.length === 0) return [];
     return tx.getRepository(TelesalesLead).find({ where: { id: In(ids) }, order: { id: 'ASC' } });
   }
@@ -353,12 +324,9 @@ function toNewLead(dto: CreateTelesalesLeadDto): NewLead | null {
 }
 
 /** One import row, validated like a single create. */
-function validateLeadRow(raw: unknown): { lead: NewLead } | { errors: FieldErrors } {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { errors: { row: ['each lead must be an object'] } };
-  }
-  const result = validatePlain(CreateTelesalesLeadDto, raw);
-  if ('errors' in result) return result;
-  const lead = toNewLead(result.value);
-  return lead ? { lead } : { errors: { phone: [LEAD_PHONE_MESSAGE] } };
+function validateLeadRow(raw: unknown): RowResult<NewLead> {
+  return validateImportRow(CreateTelesalesLeadDto, raw, (dto): RowResult<NewLead> => {
+    const lead = toNewLead(dto);
+    return lead ? { lead } : { errors: { phone: [LEAD_PHONE_MESSAGE] } };
+  });
 }

@@ -28,7 +28,7 @@ export class AutocallLead {
   @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'autocall_leads_campaign_fk' })
   campaign?: AutocallCampaign;
 
-  /** `84…`, see vn-phone. */
+  /** `84…`, see src/common/leads/phone.ts. */
   @Column({ type: 'varchar', length: 20 })
   phone!: string;
 
