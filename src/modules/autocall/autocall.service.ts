@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Conflict, fieldError, NotFound } from '../../common/errors';
+import type { ImportOutcome, RowResult } from '../../common/leads/lead-import';
 import {
-  ImportOutcome,
-  RowResult,
   insertInChunks,
   insertNewLeads,
   sortImportRows,

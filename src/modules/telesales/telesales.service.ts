@@ -4,9 +4,8 @@ import { EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { canonicalJson } from '../../common/redact';
 import { Conflict, fieldError, NotFound } from '../../common/errors';
+import type { ImportOutcome, RowResult } from '../../common/leads/lead-import';
 import {
-  ImportOutcome,
-  RowResult,
   insertInChunks,
   insertNewLeads,
   sortImportRows,
