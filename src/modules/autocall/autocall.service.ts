@@ -189,87 +189,92 @@ export class AutocallService {
     if (!found) throw fieldError('lead_id', 'lead_id names no lead');
     return this.campaignRepo.manager.transaction(async (tx) => {
       if (dto.type === 'dialed') return this.dialed(tx, dto, found.campaignId, uuid, at);
-      const campaign =
-        dto.type === 'completed'
-          ? await tx
-              .getRepository(AutocallCampaign)
-              .findOne({ where: { id: found.campaignId }, lock: { mode: 'pessimistic_write' } })
-          : null;
-      const lead =
-        dto.type === 'completed'
-          ? await tx
-              .getRepository(AutocallLead)
-              .findOne({ where: { id: dto.lead_id }, lock: { mode: 'pessimistic_write' } })
-          : found;
+      const completed = dto.type === 'completed';
+      const campaign = completed ? await lockCampaign(tx, found.campaignId, 'write') : null;
+      const lead = completed ? await lockLead(tx, dto.lead_id) : found;
       const calls = tx.getRepository(AutocallCall);
       const call = await calls.findOne({ where: { uuid }, lock: { mode: 'pessimistic_write' } });
       if (!call) throw new Conflict(`Call ${uuid} has not been dialed: report "dialed" first.`);
       if (call.leadId !== dto.lead_id || !lead) {
         throw fieldError('lead_id', 'lead_id is not the lead of this call');
       }
-      const ended = call.endedAt !== null;
-      switch (dto.type) {
-        case 'answered': {
-          if (call.answeredAt) return call;
-          if (ended) throw new Conflict('The call has ended.');
-          await calls.update({ uuid }, { answeredAt: at, status: 'answered' });
-          await this.events.publish(tx, 'autocall.lead.answered', {
-            uuid,
-            campaign_id: call.campaignId,
-            lead_id: lead.id,
-            phone: lead.phone,
-            external_ref: lead.externalRef,
-            attempt_number: call.attemptNumber,
-            answered_at: at.toISOString(),
-          });
-          break;
-        }
-        case 'dtmf': {
-          if (ended) throw new Conflict('The call has ended.');
-          await this.events.publish(tx, 'autocall.lead.dtmf_pressed', {
-            uuid,
-            campaign_id: call.campaignId,
-            lead_id: lead.id,
-            digit: dto.digit ?? '',
-            action_type: dto.action_type ?? null,
-            pressed_at: at.toISOString(),
-          });
-          break;
-        }
-        case 'transferred': {
-          if (call.transferredAt) return call;
-          if (ended) throw new Conflict('The call has ended.');
-          await calls.update({ uuid }, { transferredAt: at, status: 'transferred' });
-          await this.events.publish(tx, 'autocall.lead.transferred', {
-            uuid,
-            campaign_id: call.campaignId,
-            lead_id: lead.id,
-            digit: dto.digit ?? null,
-            queue_name: dto.queue_name ?? '',
-            transferred_at: at.toISOString(),
-          });
-          break;
-        }
-        case 'completed': {
-          if (ended) return call;
-          await calls.update(
-            { uuid },
-            { endedAt: at, status: 'completed', result: dto.result ?? null },
-          );
-          await tx.getRepository(AutocallLead).update({ id: lead.id }, { status: 'done' });
-          if (campaign && (campaign.status === 'running' || campaign.status === 'paused')) {
-            const counts = (await this.counts([campaign.id], tx)).get(campaign.id);
-            if (counts && counts.pending_leads === 0) {
-              await this.finish(tx, campaign, 'all_leads_done', new Date());
-            }
-          }
-          break;
-        }
-      }
-      return calls.findOneByOrFail({ uuid });
+      const report: CallReport = { tx, dto, uuid, at, call, lead };
+      const applied = completed
+        ? await this.completed(report, campaign)
+        : await this.during(report);
+      return applied ? calls.findOneByOrFail({ uuid }) : call;
     });
   }
 
+  /**
+   * `answered`, `dtmf` or `transferred` on a call that has not ended; false when it repeats an
+   * answer or transfer already recorded.
+   */
+  private async during({ tx, dto, uuid, at, call, lead }: CallReport): Promise<boolean> {
+    if (dto.type === 'answered' && call.answeredAt) return false;
+    if (dto.type === 'transferred' && call.transferredAt) return false;
+    if (call.endedAt !== null) throw new Conflict('The call has ended.');
+    const calls = tx.getRepository(AutocallCall);
+    if (dto.type === 'answered') {
+      await calls.update({ uuid }, { answeredAt: at, status: 'answered' });
+      await this.events.publish(tx, 'autocall.lead.answered', {
+        uuid,
+        campaign_id: call.campaignId,
+        lead_id: lead.id,
+        phone: lead.phone,
+        external_ref: lead.externalRef,
+        attempt_number: call.attemptNumber,
+        answered_at: at.toISOString(),
+      });
+    } else if (dto.type === 'dtmf') {
+      await this.events.publish(tx, 'autocall.lead.dtmf_pressed', {
+        uuid,
+        campaign_id: call.campaignId,
+        lead_id: lead.id,
+        digit: dto.digit ?? '',
+        action_type: dto.action_type ?? null,
+        pressed_at: at.toISOString(),
+      });
+    } else {
+      await calls.update({ uuid }, { transferredAt: at, status: 'transferred' });
+      await this.events.publish(tx, 'autocall.lead.transferred', {
+        uuid,
+        campaign_id: call.campaignId,
+        lead_id: lead.id,
+        digit: dto.digit ?? null,
+        queue_name: dto.queue_name ?? '',
+        transferred_at: at.toISOString(),
+      });
+    }
+    return true;
+  }
+
+  /**
+   * `completed`: the call ends, its lead is done, and a running or paused campaign with no lead
+   * left pending finishes (`all_leads_done`); false when the call had ended already.
+   */
+  private async completed(
+    { tx, dto, uuid, at, call, lead }: CallReport,
+    campaign: AutocallCampaign | null,
+  ): Promise<boolean> {
+    if (call.endedAt !== null) return false;
+    await tx
+      .getRepository(AutocallCall)
+      .update({ uuid }, { endedAt: at, status: 'completed', result: dto.result ?? null });
+    await tx.getRepository(AutocallLead).update({ id: lead.id }, { status: 'done' });
+    if (campaign && (campaign.status === 'running' || campaign.status === 'paused')) {
+      const counts = (await this.counts([campaign.id], tx)).get(campaign.id);
+      if (counts && counts.pending_leads === 0) {
+        await this.finish(tx, campaign, 'all_leads_done', new Date());
+      }
+    }
+    return true;
+  }
+
+  /**
+   * `dialed`: a new call (attempt) for a lead of a running campaign, or the call already reported
+   * for that lead.
+   */
   private async dialed(
     tx: EntityManager,
     dto: CallEventDto,
@@ -277,14 +282,8 @@ export class AutocallService {
     uuid: string,
     at: Date,
   ): Promise<AutocallCall> {
-    const campaign = await tx
-      .getRepository(AutocallCampaign)
-      .findOne({ where: { id: campaignId }, lock: { mode: 'pessimistic_read' } });
-    const leads = tx.getRepository(AutocallLead);
-    const lead = await leads.findOne({
-      where: { id: dto.lead_id },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const campaign = await lockCampaign(tx, campaignId, 'read');
+    const lead = await lockLead(tx, dto.lead_id);
     if (!campaign || !lead) throw fieldError('lead_id', 'lead_id names no lead');
     const calls = tx.getRepository(AutocallCall);
     const existing = await calls.findOneBy({ uuid });
@@ -299,26 +298,11 @@ export class AutocallService {
     }
     if (lead.status === 'done') throw new Conflict('The lead is done.');
     const attempt = lead.attempts + 1;
-    const inserted = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(AutocallCall)
-      .values({
-        uuid,
-        campaignId,
-        leadId: lead.id,
-        attemptNumber: attempt,
-        callerId: dto.caller_id ?? '',
-        status: 'dialing',
-        startedAt: at,
-      })
-      .orIgnore()
-      .returning(['uuid'])
-      .execute();
-    if ((inserted.raw as unknown[]).length === 0) {
-      throw new Conflict(`Call ${uuid} was reported concurrently; retry.`);
-    }
-    await leads.update({ id: lead.id }, { attempts: attempt, status: 'in_call' });
+    const callerId = dto.caller_id ?? '';
+    await insertCall(tx, { uuid, campaignId, lead, attempt, callerId, at });
+    await tx
+      .getRepository(AutocallLead)
+      .update({ id: lead.id }, { attempts: attempt, status: 'in_call' });
     await this.events.publish(tx, 'autocall.lead.dialed', {
       uuid,
       campaign_id: campaignId,
@@ -326,7 +310,7 @@ export class AutocallService {
       phone: lead.phone,
       external_ref: lead.externalRef,
       attempt_number: attempt,
-      caller_id: dto.caller_id ?? '',
+      caller_id: callerId,
       started_at: at.toISOString(),
     });
     return calls.findOneByOrFail({ uuid });
@@ -355,6 +339,66 @@ export class AutocallService {
       finished_reason: reason,
     });
     return repo.findOneByOrFail({ id: campaign.id });
+  }
+}
+
+/** A report about a dialed call, with its call and lead rows. */
+interface CallReport {
+  tx: EntityManager;
+  dto: CallEventDto;
+  uuid: string;
+  at: Date;
+  call: AutocallCall;
+  lead: AutocallLead;
+}
+
+function lockCampaign(
+  tx: EntityManager,
+  id: number,
+  mode: 'read' | 'write',
+): Promise<AutocallCampaign | null> {
+  return tx.getRepository(AutocallCampaign).findOne({
+    where: { id },
+    lock: { mode: mode === 'read' ? 'pessimistic_read' : 'pessimistic_write' },
+  });
+}
+
+function lockLead(tx: EntityManager, id: number): Promise<AutocallLead | null> {
+  return tx
+    .getRepository(AutocallLead)
+    .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+}
+
+/** The call's row, `dialing`; 409 when a concurrent report of the same call inserted it first. */
+async function insertCall(
+  tx: EntityManager,
+  call: {
+    uuid: string;
+    campaignId: number;
+    lead: AutocallLead;
+    attempt: number;
+    callerId: string;
+    at: Date;
+  },
+): Promise<void> {
+  const inserted = await tx
+    .createQueryBuilder()
+    .insert()
+    .into(AutocallCall)
+    .values({
+      uuid: call.uuid,
+      campaignId: call.campaignId,
+      leadId: call.lead.id,
+      attemptNumber: call.attempt,
+      callerId: call.callerId,
+      status: 'dialing',
+      startedAt: call.at,
+    })
+    .orIgnore()
+    .returning(['uuid'])
+    .execute();
+  if ((inserted.raw as unknown[]).length === 0) {
+    throw new Conflict(`Call ${call.uuid} was reported concurrently; retry.`);
   }
 }
 

@@ -213,77 +213,106 @@ export class TelesalesService {
         where: { id: found.campaignId },
         lock: { mode: 'pessimistic_write' },
       });
-      const leads = tx.getRepository(TelesalesLead);
-      const lead = await leads.findOne({
+      const lead = await tx.getRepository(TelesalesLead).findOne({
         where: { id: leadId },
         lock: { mode: 'pessimistic_write' },
       });
       if (!campaign || !lead) throw new NotFound();
       const now = new Date();
-      const inserted = await tx
-        .createQueryBuilder()
-        .insert()
-        .into(TelesalesDisposition)
-        .values({
-          leadId,
-          campaignId: lead.campaignId,
-          callUuid: dto.call_uuid.toLowerCase(),
-          agentExtension: dto.agent_extension,
-          dispositionCode: dto.disposition_code,
-          note: dto.note ?? null,
-          callbackAt: dto.callback_at ? new Date(dto.callback_at) : null,
-          disposedAt: now,
-        })
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      const id = (inserted.raw as { id: string }[])[0]?.id;
-      if (!id) throw new Conflict('This call already has a disposition for this lead.');
-      const disposition = await tx.getRepository(TelesalesDisposition).findOneByOrFail({ id });
-      await this.events.publish(tx, 'telesales.call.disposed', dispositionPayload(disposition));
-
-      const status: TelesalesLeadStatus = dto.callback_at ? 'callback' : 'contacted';
-      const changed: string[] = [];
-      if (status !== lead.status) changed.push('status');
-      if (dto.disposition_code !== lead.dispositionCode) changed.push('disposition_code');
-      if (changed.length > 0) {
-        await leads.update(
-          { id: leadId },
-          {
-            status,
-            dispositionCode: dto.disposition_code,
-            dialedAt: lead.dialedAt ?? now,
-            updatedAt: now,
-          },
-        );
-      } else if (!lead.dialedAt) {
-        // Dialed for the first time with nothing else changing: not a lead update for receivers.
-        await tx.query(`UPDATE telesales_leads SET dialed_at = $2 WHERE id = $1`, [leadId, now]);
-      }
-      const updated = await leads.findOneByOrFail({ id: leadId });
-      if (changed.length > 0) {
-        await this.events.publish(tx, 'telesales.lead.updated', {
-          ...leadPayload(updated),
-          changed_fields: changed,
-        });
-      }
-
-      if (campaign.status === 'active') {
-        const counts = (await this.counts([campaign.id], tx)).get(campaign.id);
-        if (counts && counts.total_leads > 0 && counts.dialed_leads === counts.total_leads) {
-          await tx
-            .getRepository(TelesalesCampaign)
-            .update({ id: campaign.id }, { status: 'completed', completedAt: now, updatedAt: now });
-          await this.events.publish(tx, 'telesales.campaign.completed', {
-            campaign_id: campaign.id,
-            name: campaign.name,
-            total_leads: counts.total_leads,
-            dialed_leads: counts.dialed_leads,
-            completed_at: now.toISOString(),
-          });
-        }
-      }
+      const disposition = await this.recordDisposition(tx, lead, dto, now);
+      const updated = await this.applyOutcome(tx, lead, dto, now);
+      if (campaign.status === 'active') await this.completeWhenAllDialed(tx, campaign, now);
       return { disposition, lead: updated };
+    });
+  }
+
+  /** The disposition row and `telesales.call.disposed`; 409 when the call has one already. */
+  private async recordDisposition(
+    tx: EntityManager,
+    lead: TelesalesLead,
+    dto: CreateDispositionDto,
+    now: Date,
+  ): Promise<TelesalesDisposition> {
+    const inserted = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(TelesalesDisposition)
+      .values({
+        leadId: lead.id,
+        campaignId: lead.campaignId,
+        callUuid: dto.call_uuid.toLowerCase(),
+        agentExtension: dto.agent_extension,
+        dispositionCode: dto.disposition_code,
+        note: dto.note ?? null,
+        callbackAt: dto.callback_at ? new Date(dto.callback_at) : null,
+        disposedAt: now,
+      })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const id = (inserted.raw as { id: string }[])[0]?.id;
+    if (!id) throw new Conflict('This call already has a disposition for this lead.');
+    const disposition = await tx.getRepository(TelesalesDisposition).findOneByOrFail({ id });
+    await this.events.publish(tx, 'telesales.call.disposed', dispositionPayload(disposition));
+    return disposition;
+  }
+
+  /**
+   * The lead's new status and disposition, with `telesales.lead.updated` when they changed; the
+   * lead counts as dialed from now on either way.
+   */
+  private async applyOutcome(
+    tx: EntityManager,
+    lead: TelesalesLead,
+    dto: CreateDispositionDto,
+    now: Date,
+  ): Promise<TelesalesLead> {
+    const leads = tx.getRepository(TelesalesLead);
+    const status: TelesalesLeadStatus = dto.callback_at ? 'callback' : 'contacted';
+    const changed: string[] = [];
+    if (status !== lead.status) changed.push('status');
+    if (dto.disposition_code !== lead.dispositionCode) changed.push('disposition_code');
+    if (changed.length > 0) {
+      await leads.update(
+        { id: lead.id },
+        {
+          status,
+          dispositionCode: dto.disposition_code,
+          dialedAt: lead.dialedAt ?? now,
+          updatedAt: now,
+        },
+      );
+    } else if (!lead.dialedAt) {
+      // Dialed for the first time with nothing else changing: not a lead update for receivers.
+      await tx.query(`UPDATE telesales_leads SET dialed_at = $2 WHERE id = $1`, [lead.id, now]);
+    }
+    const updated = await leads.findOneByOrFail({ id: lead.id });
+    if (changed.length > 0) {
+      await this.events.publish(tx, 'telesales.lead.updated', {
+        ...leadPayload(updated),
+        changed_fields: changed,
+      });
+    }
+    return updated;
+  }
+
+  /** Completes the campaign (the caller holds its row lock) once every lead has been dialed. */
+  private async completeWhenAllDialed(
+    tx: EntityManager,
+    campaign: TelesalesCampaign,
+    now: Date,
+  ): Promise<void> {
+    const counts = (await this.counts([campaign.id], tx)).get(campaign.id);
+    if (!counts || counts.total_leads === 0 || counts.dialed_leads !== counts.total_leads) return;
+    await tx
+      .getRepository(TelesalesCampaign)
+      .update({ id: campaign.id }, { status: 'completed', completedAt: now, updatedAt: now });
+    await this.events.publish(tx, 'telesales.campaign.completed', {
+      campaign_id: campaign.id,
+      name: campaign.name,
+      total_leads: counts.total_leads,
+      dialed_leads: counts.dialed_leads,
+      completed_at: now.toISOString(),
     });
   }
 

@@ -148,79 +148,84 @@ export class EslParser {
     this.scanFrom = 0;
   }
 
+  /** Takes every complete frame from the buffer, a header block then its body, until one waits. */
   private drain(out: EslParserOutput[]): void {
     for (;;) {
-      if (this.pending) {
-        if (this.buffer.length < this.pending.length) return;
-        const bodyBytes = this.buffer.subarray(0, this.pending.length);
-        this.buffer = this.buffer.subarray(this.pending.length);
-        const { headers, contentType } = this.pending;
-        this.pending = null;
-        out.push(toOutput({ contentType, headers, body: bodyBytes.toString('utf8') }));
-        continue;
-      }
-      if (this.resyncing && !this.skipToFrameStart(out)) return;
-      this.skipLeadingNewlines();
-      if (this.buffer.length === 0) return;
-
-      const end = findHeaderEnd(this.buffer, this.scanFrom);
-      if (!end) {
-        if (this.buffer.length > this.maxHeaderBytes) {
-          out.push({
-            kind: 'error',
-            error: this.startResync(
-              'headers_too_large',
-              `no end of header block within ${this.maxHeaderBytes} bytes`,
-              1,
-            ),
-          });
-          continue;
-        }
-        this.scanFrom = Math.max(0, this.buffer.length - 3);
-        return;
-      }
-      this.scanFrom = 0;
-      const block = this.buffer.subarray(0, end.headerEnd).toString('utf8');
-      const headers = parseHeaderLines(block, FRAME_HEADER_LINE);
-      const contentType = headers ? lookup(headers, 'Content-Type') : undefined;
-      const rawLength = headers ? lookup(headers, 'Content-Length') : undefined;
-      const problem = !headers
-        ? 'header line without "name: value"'
-        : contentType === undefined
-          ? 'header block without Content-Type'
-          : rawLength === undefined && BODY_REQUIRED.has(contentType)
-            ? `${contentType} frame without Content-Length`
-            : null;
-      if (!headers || contentType === undefined || problem) {
-        out.push({
-          kind: 'error',
-          error: this.startResync('malformed_headers', problem ?? 'malformed header block', 1),
-        });
-        continue;
-      }
-      let length = 0;
-      if (rawLength !== undefined) {
-        const trimmed = rawLength.trim();
-        length = /^\d{1,10}$/.test(trimmed) ? Number(trimmed) : NaN;
-        if (!Number.isSafeInteger(length) || length > this.maxBodyBytes) {
-          out.push({
-            kind: 'error',
-            error: this.startResync(
-              'bad_content_length',
-              `invalid Content-Length ${JSON.stringify(rawLength)} (${contentType})`,
-              end.next,
-            ),
-          });
-          continue;
-        }
-      }
-      this.buffer = this.buffer.subarray(end.next);
-      if (length === 0) {
-        out.push(toOutput({ contentType, headers, body: '' }));
-      } else {
-        this.pending = { headers, contentType, length };
-      }
+      const more = this.pending ? this.takeBody(this.pending, out) : this.takeHeaderBlock(out);
+      if (!more) return;
     }
+  }
+
+  /** The pending frame's body, once all of it has arrived; false while it has not. */
+  private takeBody({ headers, contentType, length }: Pending, out: EslParserOutput[]): boolean {
+    if (this.buffer.length < length) return false;
+    const bodyBytes = this.buffer.subarray(0, length);
+    this.buffer = this.buffer.subarray(length);
+    this.pending = null;
+    out.push(toOutput({ contentType, headers, body: bodyBytes.toString('utf8') }));
+    return true;
+  }
+
+  /**
+   * The next header block: a frame without body is output, one with a body becomes `pending`, a
+   * bad block an error (and a resync). False when the block has not fully arrived yet.
+   */
+  private takeHeaderBlock(out: EslParserOutput[]): boolean {
+    if (this.resyncing && !this.skipToFrameStart(out)) return false;
+    this.skipLeadingNewlines();
+    if (this.buffer.length === 0) return false;
+    const end = findHeaderEnd(this.buffer, this.scanFrom);
+    if (!end) {
+      if (this.buffer.length <= this.maxHeaderBytes) {
+        this.scanFrom = Math.max(0, this.buffer.length - 3);
+        return false;
+      }
+      const message = `no end of header block within ${this.maxHeaderBytes} bytes`;
+      out.push({ kind: 'error', error: this.startResync('headers_too_large', message, 1) });
+      return true;
+    }
+    this.scanFrom = 0;
+    const frame = this.readHeaderBlock(end);
+    if ('code' in frame) {
+      out.push({ kind: 'error', error: frame });
+      return true;
+    }
+    this.buffer = this.buffer.subarray(end.next);
+    if (frame.length === 0) {
+      out.push(toOutput({ contentType: frame.contentType, headers: frame.headers, body: '' }));
+    } else {
+      this.pending = frame;
+    }
+    return true;
+  }
+
+  /** A complete header block's headers, content type and body length, or why it is garbage. */
+  private readHeaderBlock(end: { headerEnd: number; next: number }): Pending | EslParseError {
+    const block = this.buffer.subarray(0, end.headerEnd).toString('utf8');
+    const headers = parseHeaderLines(block, FRAME_HEADER_LINE);
+    const contentType = headers ? lookup(headers, 'Content-Type') : undefined;
+    const rawLength = headers ? lookup(headers, 'Content-Length') : undefined;
+    const problem = !headers
+      ? 'header line without "name: value"'
+      : contentType === undefined
+        ? 'header block without Content-Type'
+        : rawLength === undefined && BODY_REQUIRED.has(contentType)
+          ? `${contentType} frame without Content-Length`
+          : null;
+    if (!headers || contentType === undefined || problem) {
+      return this.startResync('malformed_headers', problem ?? 'malformed header block', 1);
+    }
+    if (rawLength === undefined) return { headers, contentType, length: 0 };
+    const trimmed = rawLength.trim();
+    const length = /^\d{1,10}$/.test(trimmed) ? Number(trimmed) : NaN;
+    if (!Number.isSafeInteger(length) || length > this.maxBodyBytes) {
+      return this.startResync(
+        'bad_content_length',
+        `invalid Content-Length ${JSON.stringify(rawLength)} (${contentType})`,
+        end.next,
+      );
+    }
+    return { headers, contentType, length };
   }
 
   /**
