@@ -4,8 +4,8 @@ import axios, { AxiosError, type AxiosInstance } from 'axios';
 export type ApiErrorReporter = (message: string) => void;
 
 /**
- * A machine-token client of the domain API (axios, as DESIGN.md wants for outbound calls off the
- * hot path). A 429 waits for `Retry-After` and tries again (up to 3 times); other failures throw
+ * A machine-token client of the domain API (axios, the HTTP client for outbound calls off the hot
+ * path). A 429 waits for `Retry-After` and tries again (up to 3 times); other failures throw
  * an `ApiError` with the status and the API's message.
  */
 export class ApiClient {

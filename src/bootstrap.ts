@@ -21,7 +21,10 @@ export const BULK_ROUTES = [
   /^\/api\/autocall\/campaigns\/[^/]+\/leads\/import$/,
 ];
 
-/** Body parser failures answer in API.md's shapes: 400 malformed, 413 too large. */
+/**
+ * Body parser failures answer in the error shapes of docs/http-api.md: 400 malformed, 413 too
+ * large.
+ */
 function bodyParserErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
   const type = (err as { type?: string } | null)?.type;
   if (type === 'entity.too.large') {

@@ -67,8 +67,3 @@ export function actorFromRequest(req: AppRequest): Actor {
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor =>
   actorFromRequest(ctx.switchToHttp().getRequest<AppRequest>()),
 );
-
-export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): AuthenticatedUser | undefined =>
-    ctx.switchToHttp().getRequest<AppRequest>().auth?.user,
-);

@@ -11,7 +11,7 @@ export const MESSAGES = {
 
 export type FieldErrors = Record<string, string[]>;
 
-/** 422 with per-field messages, the shape of API.md. */
+/** 422 with per-field messages, the shape of docs/http-api.md. */
 export class ValidationFailed extends HttpException {
   constructor(public readonly errors: FieldErrors) {
     super({ message: MESSAGES[422], errors }, HttpStatus.UNPROCESSABLE_ENTITY);

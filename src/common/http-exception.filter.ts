@@ -14,7 +14,10 @@ interface ErrorBody {
   errors?: Record<string, string[]>;
 }
 
-/** Shapes every error as API.md says; anything unexpected is a 500 without detail. */
+/**
+ * Shapes every error as docs/http-api.md ("Errors") says; anything unexpected is a 500 without
+ * detail.
+ */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');

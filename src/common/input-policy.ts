@@ -1,8 +1,8 @@
 import type { FieldErrors } from './errors';
 
 /**
- * The one input policy for every string that reaches the API (API.md): a length cap, and no NUL
- * and no unpaired UTF-16 surrogate (PostgreSQL's text and jsonb refuse U+0000, and a lone
+ * The one input policy for every string that reaches the API (docs/http-api.md): a length cap, and
+ * no NUL and no unpaired UTF-16 surrogate (PostgreSQL's text and jsonb refuse U+0000, and a lone
  * surrogate is not Unicode). Object keys are strings too and follow the same rules.
  *
  * It is applied once, globally: the global ValidationPipe walks every body and query before

@@ -79,10 +79,10 @@ function applyInputPolicy(value: unknown, metadata: ArgumentMetadata): unknown {
 }
 
 /**
- * whitelist + forbidNonWhitelisted + transform. A bad body is API.md's 422 with per-field errors;
- * a bad query string (unknown parameter or value) is its 400, with the same per-field errors. Before
- * either, the input policy (input-policy.ts) walks every body and query: a string breaking it is a
- * 422 naming the field, wherever it is.
+ * whitelist + forbidNonWhitelisted + transform. A bad body is the 422 (docs/http-api.md) with
+ * per-field errors; a bad query string (unknown parameter or value) is its 400, with the same
+ * per-field errors. Before either, the input policy (input-policy.ts) walks every body and query: a
+ * string breaking it is a 422 naming the field, wherever it is.
  */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {

@@ -9,7 +9,7 @@ import {
 } from './catalogue';
 import { EventBus } from './event-bus';
 
-/** EVENTS.md §3, field by field. */
+/** docs/receiver-guide.md §9, field by field. */
 const FIELDS: Record<EventName, string[]> = {
   'pbx.call.ringing': [
     'call_uuid',
@@ -149,7 +149,9 @@ const FIELDS: Record<EventName, string[]> = {
   ],
 };
 
-/** EVENTS.md §2a, written down independently: the key of each event from its payload. */
+/**
+ * docs/receiver-guide.md §5, written down independently: the key of each event from its payload.
+ */
 const KEYS: Record<EventName, (d: Record<string, unknown>) => string> = {
   'pbx.call.ringing': (d) => `call:${String(d.call_uuid)}`,
   'pbx.call.answered': (d) => `call:${String(d.call_uuid)}`,
@@ -170,7 +172,7 @@ const KEYS: Record<EventName, (d: Record<string, unknown>) => string> = {
 };
 
 describe('event catalogue', () => {
-  it('has the 16 events of EVENTS.md, each with a description and a sample of exactly its fields', () => {
+  it('has the 16 events of the receiver guide, each with a description and a sample of exactly its fields', () => {
     expect(EVENT_NAMES).toHaveLength(16);
     expect([...EVENT_NAMES].sort()).toEqual(Object.keys(FIELDS).sort());
     for (const name of EVENT_NAMES) {
@@ -185,7 +187,7 @@ describe('event catalogue', () => {
     expect(isEventName('toString')).toBe(false);
   });
 
-  describe('ordering keys (EVENTS.md §2a)', () => {
+  describe('ordering keys (receiver guide §5)', () => {
     it.each(EVENT_NAMES)('%s has its key from its own payload', (name) => {
       const sample = EVENT_TYPES[name].sample as unknown as Record<string, unknown>;
       expect(orderingKeyOf(name, EVENT_TYPES[name].sample)).toBe(KEYS[name](sample));
@@ -211,7 +213,7 @@ describe('event catalogue', () => {
     });
   });
 
-  it('builds the envelope as EVENTS.md shows it, keeping the payload key order', () => {
+  it('builds the envelope as the receiver guide shows it, keeping the payload key order', () => {
     const body = envelopeBody(
       'pbx.call.ringing',
       new Date('2026-06-29T03:30:12Z'),

@@ -1,6 +1,6 @@
 /**
- * The 16 events of EVENTS.md: one payload type per name, a one-line description and a realistic
- * sample. `publish()` accepts only a name with its own payload type.
+ * The 16 events of docs/receiver-guide.md §9: one payload type per name, a one-line description and
+ * a realistic sample. `publish()` accepts only a name with its own payload type.
  */
 
 export type Iso = string;
@@ -156,8 +156,9 @@ export interface EventType<N extends EventName = EventName> {
   description: string;
   sample: EventPayloads[N];
   /**
-   * The event's ordering key (EVENTS.md §2a): the events of one key get sequences 1, 2, 3, … in
-   * the order their transactions commit. Required, so an entry without a key does not compile.
+   * The event's ordering key (docs/receiver-guide.md §5): the events of one key get sequences 1, 2,
+   * 3, … in the order their transactions commit. Required, so an entry without a key does not
+   * compile.
    */
   orderingKey: (data: EventPayloads[N]) => string;
 }
@@ -217,7 +218,7 @@ const acCampaign: AutocallCampaignPayload = {
   occurred_at: '2026-06-29T03:00:00Z',
 };
 
-/** The catalogue, in the order of EVENTS.md. */
+/** The catalogue, in the order of docs/receiver-guide.md §9. */
 export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'pbx.call.ringing': {
     name: 'pbx.call.ringing',
@@ -407,13 +408,6 @@ export function orderingKeyOf<N extends EventName>(name: N, data: EventPayloads[
 
 export function isEventName(value: unknown): value is EventName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(EVENT_TYPES, value);
-}
-
-export interface Envelope<N extends EventName = EventName> {
-  event: N;
-  timestamp: Iso;
-  tenant_id: number;
-  data: EventPayloads[N];
 }
 
 /** The exact body bytes of every delivery of an event. */

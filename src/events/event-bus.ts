@@ -10,11 +10,11 @@ export const OUTBOX_CHANNEL = 'zorio_outbox';
  * PostgreSQL only at commit, waking the relay.
  *
  * Every event gets its ordering key (from its catalogue entry) and the next sequence of that key
- * (EVENTS.md §2a), taken from `event_sequences` in the same transaction: the upsert locks the
- * key's row until commit, so concurrent publishers of one key are serialised and their sequences
- * follow their commit order, and a rolled-back increment vanishes with its transaction (nobody
- * ever sees a gap). Keys are locked in one statement in a fixed (sorted) order, so publishers of
- * several keys do not deadlock each other.
+ * (docs/receiver-guide.md §5), taken from `event_sequences` in the same transaction: the upsert
+ * locks the key's row until commit, so concurrent publishers of one key are serialised and their
+ * sequences follow their commit order, and a rolled-back increment vanishes with its transaction
+ * (nobody ever sees a gap). Keys are locked in one statement in a fixed (sorted) order, so
+ * publishers of several keys do not deadlock each other.
  */
 @Injectable()
 export class EventBus {

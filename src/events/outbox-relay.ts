@@ -10,7 +10,9 @@ export interface ClaimedEvent {
   eventName: string;
   payload: unknown;
   occurredAt: Date;
-  /** EVENTS.md §2a: the event's ordering key, e.g. `call:<uuid>` (X-Zorio-Ordering-Key). */
+  /**
+   * docs/receiver-guide.md §5: the event's ordering key, e.g. `call:<uuid>` (X-Zorio-Ordering-Key).
+   */
   orderingKey: string;
   /** Its position among its key's events, 1, 2, 3, … (X-Zorio-Sequence). */
   sequence: number;

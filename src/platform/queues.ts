@@ -18,9 +18,6 @@ export interface JobMap {
   };
 }
 
-export type JobName<Q extends QueueName> = keyof JobMap[Q] & string;
-export type JobData<Q extends QueueName, N extends JobName<Q>> = JobMap[Q][N];
-
 export interface QueueSettings {
   /** Jobs one worker process runs at once. */
   concurrency: number;

@@ -15,7 +15,7 @@ import { CONSOLE_DIST } from '../../src/app.module';
 import { verifyZorioSignature } from '../../tools/webhooks/verify-signature';
 import { createUser, login, TestApp, startApp } from '../support/app';
 import { ReceivedRequest, Receiver, startReceiver } from '../support/https-receiver';
-import { getTestPki } from '../support/tls/test-ca';
+import { getTestPki } from '../../tools/pki/test-ca';
 import { publish } from '../support/webhooks';
 import { Browser, BrowserProblems, ExpectedFailure, launchChromium } from './browser';
 
@@ -184,7 +184,7 @@ describe('Admin Console in Chromium: the brief end to end', () => {
     await tid('event-option-pbx.call.hangup').click();
     await tid('event-option-telesales.lead.created').click();
     await tid('webhook-events-count').filter({ hasText: '2 selected' }).waitFor();
-    // The lane settings: defaults, one line of help each, and API.md's bounds checked as typed.
+    // The lane settings: defaults, one line of help each, and the API's bounds checked as typed.
     expect(await tid('webhook-max-in-flight').inputValue()).toBe('8');
     expect(await tid('webhook-rate-limit').inputValue()).toBe('');
     await tid('webhook-max-in-flight-help').filter({ hasText: '1–64' }).waitFor();

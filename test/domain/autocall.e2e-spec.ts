@@ -207,7 +207,7 @@ describe('AutoCall', () => {
         '84351234567',
         '842873001234',
       ]);
-      // Lead imports publish no event (there is none for AutoCall leads in EVENTS.md).
+      // Lead imports publish no event (the receiver guide has none for AutoCall leads).
       expect(await outboxSince(t, mark, OWN)).toEqual([]);
       const list = await get(`/api/autocall/campaigns/${id}/leads?per_page=2`).expect(200);
       expect(list.body.meta).toEqual({ page: 1, per_page: 2, total: 5 });
@@ -230,7 +230,7 @@ describe('AutoCall', () => {
   });
 
   describe('dialer call events', () => {
-    it('dialed, answered, dtmf, transferred publish the autocall.lead.* events with EVENTS.md fields', async () => {
+    it('dialed, answered, dtmf, transferred publish the autocall.lead.* events with the documented fields', async () => {
       const { id, leads } = await running(['0912345678', '0987654321'], 'Dialer');
       const lead = leads[0];
       const uuid = randomUUID();

@@ -1,7 +1,10 @@
 import { EVENT_NAMES, EVENT_TYPES } from '../../src/events/catalogue';
 import { EVENT_SCHEMAS, payloadProblems } from './support';
 
-/** The tests' own transcription of EVENTS.md, checked against the catalogue and against itself. */
+/**
+ * The tests' own transcription of docs/receiver-guide.md §9, checked against the catalogue and
+ * against itself.
+ */
 describe('event schemas of the domain tests', () => {
   it('covers exactly the 16 events of the catalogue', () => {
     expect(Object.keys(EVENT_SCHEMAS).sort()).toEqual([...EVENT_NAMES].sort());

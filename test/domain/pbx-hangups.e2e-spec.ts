@@ -10,7 +10,7 @@ import { waitFor } from '../support/wait';
 import { bearer, expectEvent, OutboxRow } from './support';
 
 /**
- * A hangup for every call that rang (EVENTS.md §2a, API.md "CDR reconciliation"): the CDR
+ * A hangup for every call that rang (docs/receiver-guide.md §5, docs/http-api.md on CDRs): the CDR
  * publishes the hangup the event socket never delivered, before `pbx.cdr.created` and exactly
  * once, whichever of the ESL hangup and the CDR comes first, also when they race.
  */

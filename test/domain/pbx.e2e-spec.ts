@@ -108,7 +108,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
       }
     });
 
-    it('an answered inbound call publishes ringing, answered and hangup once each, with EVENTS.md fields', async () => {
+    it('an answered inbound call publishes ringing, answered and hangup once each, with the documented fields', async () => {
       const mark = await outboxMark(t);
       const call = await fake.simulateCall({
         from: '84912345678',
@@ -277,7 +277,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
   });
 
   describe('CDR pipeline', () => {
-    it('stores a mod_json_cdr document and publishes pbx.cdr.created with EVENTS.md fields', async () => {
+    it('stores a mod_json_cdr document and publishes pbx.cdr.created with the documented fields', async () => {
       const mark = await outboxMark(t);
       const doc = cdrDocument();
       const uuid = doc.variables.uuid;
@@ -485,7 +485,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
         .get('/api/pbx/cdr?from=2026-05-01T00:00:00Z')
         .set('Authorization', pbx)
         .expect(422);
-      // Bad query values are 400 (API.md), naming the parameter.
+      // Bad query values are 400 (docs/http-api.md), naming the parameter.
       const perPage = await t.http().get('/api/pbx/cdr?per_page=500').set('Authorization', pbx);
       expect(perPage.status).toBe(400);
       expect(perPage.body.errors).toHaveProperty(['per_page']);

@@ -50,8 +50,8 @@ export function moduleEvents(module: EventModule): EventName[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// EVENTS.md, written down independently of src/events/catalogue.ts: the exact field set of each
-// event's `data` and the type of each field (`?` = may be null).
+// docs/receiver-guide.md §9, written down independently of src/events/catalogue.ts: the exact field
+// set of each event's `data` and the type of each field (`?` = may be null).
 
 type FieldType =
   | 'string'
@@ -213,8 +213,8 @@ function matches(type: FieldType, value: unknown): boolean {
 }
 
 /**
- * The problems of a payload against EVENTS.md: missing or extra keys, wrong types. An empty list
- * means it is exactly right (used with `toEqual([])` so a failure names every problem).
+ * The problems of a payload against the receiver guide: missing or extra keys, wrong types. An
+ * empty list means it is exactly right (used with `toEqual([])` so a failure names every problem).
  */
 export function payloadProblems(name: EventName, payload: unknown): string[] {
   const schema = EVENT_SCHEMAS[name];
@@ -237,7 +237,10 @@ export function payloadProblems(name: EventName, payload: unknown): string[] {
   return problems;
 }
 
-/** EVENTS.md §2a, written down independently of the catalogue: each event's ordering key. */
+/**
+ * docs/receiver-guide.md §5, written down independently of the catalogue: each event's ordering
+ * key.
+ */
 export function expectedOrderingKey(name: EventName, data: Record<string, unknown>): string {
   const field = (f: string) => String(data[f]);
   if (name.startsWith('pbx.')) return `call:${field('call_uuid')}`;
@@ -249,8 +252,8 @@ export function expectedOrderingKey(name: EventName, data: Record<string, unknow
 }
 
 /**
- * Asserts one outbox row is `name` with exactly EVENTS.md's fields and types, and carries its
- * ordering key (§2a) and a sequence.
+ * Asserts one outbox row is `name` with exactly the receiver guide's fields and types, and carries
+ * its ordering key (§5) and a sequence.
  */
 export function expectEvent(row: OutboxRow | undefined, name: EventName): Record<string, unknown> {
   expect(row?.event_name).toBe(name);

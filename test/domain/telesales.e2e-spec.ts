@@ -108,7 +108,7 @@ describe('Telesales', () => {
   });
 
   describe('leads', () => {
-    it('creates a lead: telesales.lead.created with EVENTS.md fields, phone normalised', async () => {
+    it('creates a lead: telesales.lead.created with the documented fields, phone normalised', async () => {
       const id = await campaign();
       const mark = await outboxMark(t);
       const res = await post(`/api/telesales/campaigns/${id}/leads`, {

@@ -6,8 +6,8 @@ import { EventBus, PublishedEvent } from '../../src/events/event-bus';
 import { waitFor } from '../support/wait';
 
 /**
- * Sequences at publish (EVENTS.md §2a), on the real database: gap-free and strictly increasing
- * per key under concurrent publishers, in commit order, never observable with a gap.
+ * Sequences at publish (docs/receiver-guide.md §5), on the real database: gap-free and strictly
+ * increasing per key under concurrent publishers, in commit order, never observable with a gap.
  */
 
 const bus = new EventBus();

@@ -5,10 +5,10 @@ import { Session, TestApp, login, startApp } from '../support/app';
 import { bearer } from '../domain/support';
 
 /**
- * The input policy (API.md: every string capped, NUL and unpaired surrogates refused with a 422
- * naming the field) on representative routes of every kind: console bodies, the login, machine
- * API bodies, nested JSON objects, query filters, and the bulk imports where one poisoned row is
- * reported while the others are imported.
+ * The input policy (docs/http-api.md: every string capped, NUL and unpaired surrogates refused with
+ * a 422 naming the field) on representative routes of every kind: console bodies, the login,
+ * machine API bodies, nested JSON objects, query filters, and the bulk imports where one poisoned
+ * row is reported while the others are imported.
  */
 
 const POISONS: [string, string][] = [

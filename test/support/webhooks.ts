@@ -90,7 +90,7 @@ export async function waitForDeliveryStatus(
   );
 }
 
-/** Both signature schemes of EVENTS.md verify for this request with this secret. */
+/** Both signature schemes of docs/receiver-guide.md §2 verify for this request with this secret. */
 export function verifiesWith(req: ReceivedRequest, secret: string): boolean {
   const zorio = verifyZorioSignature(secret, req.body, req.headers['x-zorio-signature']);
   let standard = true;

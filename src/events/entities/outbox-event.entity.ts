@@ -19,7 +19,10 @@ export class OutboxEvent {
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;
 
-  /** EVENTS.md §2a: e.g. `call:<uuid>`, `lead:<id>` (the catalogue entry's `orderingKey`). */
+  /**
+   * docs/receiver-guide.md §5: e.g. `call:<uuid>`, `lead:<id>` (the catalogue entry's
+   * `orderingKey`).
+   */
   @Column({ name: 'ordering_key', type: 'text' })
   orderingKey!: string;
 

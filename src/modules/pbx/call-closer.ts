@@ -15,10 +15,10 @@ export interface OpenLeg {
 }
 
 /**
- * A hangup for every call that rang (EVENTS.md §2a): when a CDR arrives for a call whose legs
- * published `pbx.call.ringing` (or `answered`) but never `pbx.call.hangup` (the event socket was
- * down, or FreeSWITCH dropped the frame), publishes each missing hangup from the CDR, in the
- * CDR's transaction and before its `pbx.cdr.created`.
+ * A hangup for every call that rang (docs/receiver-guide.md §5): when a CDR arrives for a call
+ * whose legs published `pbx.call.ringing` (or `answered`) but never `pbx.call.hangup` (the event
+ * socket was down, or FreeSWITCH dropped the frame), publishes each missing hangup from the CDR, in
+ * the CDR's transaction and before its `pbx.cdr.created`.
  *
  * Exactly once: the open legs are locked (`FOR UPDATE`, in id order) and marked ended with
  * `hangup` in `published`. An ESL hangup racing it upserts the same row, so it waits, then finds

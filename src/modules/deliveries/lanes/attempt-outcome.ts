@@ -14,9 +14,10 @@ export interface AttemptOutcome {
 }
 
 /**
- * Decides a delivery's next state from one attempt (EVENTS.md §2): a 2xx succeeds; an automatic
- * attempt that fails is retried on the schedule (pushed out by a Retry-After, never beyond four
- * attempts) and dead-lettered after the last; a replay or a test event is one attempt only.
+ * Decides a delivery's next state from one attempt (docs/receiver-guide.md §4): a 2xx succeeds; an
+ * automatic attempt that fails is retried on the schedule (pushed out by a Retry-After, never
+ * beyond four attempts) and dead-lettered after the last; a replay or a test event is one attempt
+ * only.
  */
 export function decideOutcome(
   d: ClaimedDelivery,

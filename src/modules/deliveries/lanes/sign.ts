@@ -5,8 +5,8 @@ export const USER_AGENT_VERSION = '1.0';
 
 /**
  * The sign stage: every header of one attempt, signed now with the webhook's current secret
- * (EVENTS.md §1), so a retry carries a fresh timestamp and a rotation applies to the very next
- * attempt.
+ * (docs/receiver-guide.md §1), so a retry carries a fresh timestamp and a rotation applies to the
+ * very next attempt.
  */
 export function signAttempt(
   secret: string,

@@ -1,4 +1,4 @@
-/** Attempts of one delivery in all (EVENTS.md §2): the first one and three retries. */
+/** Attempts of one delivery in all (docs/receiver-guide.md §4): the first one and three retries. */
 export const MAX_ATTEMPTS = 4;
 
 /** Seconds before attempts 2, 3 and 4 when WEBHOOK_RETRY_SCHEDULE is not set. */

@@ -43,7 +43,7 @@ describe('signatureHeaders', () => {
     expect(sign(1_782_703_812)['X-Zorio-Sequence']).toBeUndefined();
   });
 
-  it('produces exactly the headers of EVENTS.md', () => {
+  it('produces exactly the headers of the receiver guide', () => {
     const headers = sign(1_782_703_812);
     expect(Object.keys(headers).sort()).toEqual(
       [

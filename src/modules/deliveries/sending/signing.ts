@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 
-/** What one attempt is signed with (EVENTS.md §1). Signed once per attempt, at send time. */
+/**
+ * What one attempt is signed with (docs/receiver-guide.md §1). Signed once per attempt, at send
+ * time.
+ */
 export interface SignatureInput {
   /** The webhook's current secret; its UTF-8 bytes are the HMAC key. */
   secret: string;
@@ -39,8 +42,8 @@ export function standardWebhookSignature(
 }
 
 /**
- * Every header of one delivery attempt, exactly as EVENTS.md §1 lists them (plus `X-Zorio-Test`
- * for test events). The caller sends `body` unchanged.
+ * Every header of one delivery attempt, exactly as docs/receiver-guide.md §1 lists them (plus
+ * `X-Zorio-Test` for test events). The caller sends `body` unchanged.
  */
 export function signatureHeaders(input: SignatureInput): Record<string, string> {
   const { secret, deliveryId, event, timestamp, body, isTest, userAgentVersion, ordering } = input;

@@ -60,7 +60,9 @@ export class PbxCdr {
   createdAt!: Date;
 }
 
-/** The `pbx.cdr.created` payload of a stored CDR (EVENTS.md's fields, in its order). */
+/**
+ * The `pbx.cdr.created` payload of a stored CDR (docs/receiver-guide.md §9's fields, in its order).
+ */
 export function cdrPayload(c: PbxCdr): CdrCreatedPayload {
   return {
     call_uuid: c.uuid,
