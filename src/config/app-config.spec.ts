@@ -99,6 +99,14 @@ describe('loadConfig', () => {
     ).toBe(false);
   });
 
+  it('sends session-bound work to DATABASE_DIRECT_URL, or to DATABASE_URL when it is not set', () => {
+    const pooled = 'postgres://app@pgbouncer:6432/zorio';
+    expect(loadConfig({ ...REQUIRED, DATABASE_URL: pooled }).databaseDirectUrl).toBe(pooled);
+    const direct = 'postgres://app@db:5432/zorio';
+    const c = loadConfig({ ...REQUIRED, DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct });
+    expect([c.DATABASE_URL, c.databaseDirectUrl]).toEqual([pooled, direct]);
+  });
+
   it('treats an empty value as unset', () => {
     const c = loadConfig({ ...REQUIRED, PORT: '', ADMIN_PASSWORD: '', PBX_ESL_HOST: '' });
     expect(c.PORT).toBe(3000);
@@ -118,6 +126,7 @@ describe('loadConfig', () => {
     ['PORT', '80.5'],
     ['ZORIO_ROLE', 'both'],
     ['DATABASE_URL', 'mysql://localhost/zorio'],
+    ['DATABASE_DIRECT_URL', 'pgbouncer:6432/zorio'],
     ['REDIS_URL', 'localhost:6379'],
     ['REDIS_PREFIX', 'has space'],
     ['SECRETS_KEY', 'too-short'],

@@ -43,6 +43,11 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/zorio';
 
+  /** PostgreSQL itself when DATABASE_URL is a pooler (PgBouncer): the relay's LISTEN, migrations. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_DIRECT_URL?: string;
+
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -150,6 +155,11 @@ export class AppConfig {
   /** Seconds before attempts 2, 3 and 4. */
   get retrySchedule(): number[] {
     return this.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim()));
+  }
+
+  /** Where session-bound work connects: DATABASE_DIRECT_URL, else DATABASE_URL. */
+  get databaseDirectUrl(): string {
+    return this.DATABASE_DIRECT_URL ?? this.DATABASE_URL;
   }
 
   get cookieSecure(): boolean {

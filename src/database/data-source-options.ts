@@ -3,8 +3,12 @@ import type { DataSourceOptions } from 'typeorm';
 
 const root = join(__dirname, '..', '..');
 
-/** The one TypeORM configuration, shared by the app, the CLI and the tests. */
-export function dataSourceOptions(url: string): DataSourceOptions {
+/**
+ * The one TypeORM configuration, shared by the app, the CLI and the tests. It must work through
+ * PgBouncer in transaction mode: no startup parameters beyond user, database and application_name
+ * (no `options`, no `statement_timeout`: PgBouncer refuses them), no session state.
+ */
+export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -14,6 +18,6 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: 20, application_name: 'zorio' },
+    extra: { max: poolSize, application_name: 'zorio' },
   };
 }

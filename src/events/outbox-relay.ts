@@ -38,6 +38,8 @@ interface ClaimedRow {
 
 export const RELAY_BATCH = 200;
 const SWEEP_INTERVAL_MS = 2_000;
+/** The listener's application_name, so operators (and tests) can tell it in pg_stat_activity. */
+export const LISTENER_NAME = 'zorio-outbox-listener';
 
 /**
  * The outbox relay (worker role): wakes on LISTEN/NOTIFY and on a periodic sweep, claims batches
@@ -171,20 +173,33 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return count;
   }
 
+  /**
+   * LISTEN needs a session of its own, so it connects to PostgreSQL itself (DATABASE_DIRECT_URL),
+   * never through a transaction-mode pooler. A lost connection is replaced, after a second and
+   * again until it is back; the sweep relays meanwhile.
+   */
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.DATABASE_URL });
-    client.on('notification', () => this.kick());
-    client.on('error', (err) => {
-      this.logger.warn(`Outbox listener lost: ${err.message}; relying on sweeps until it is back`);
-      this.scheduleReconnect();
+    const client = new Client({
+      connectionString: this.config.databaseDirectUrl,
+      application_name: LISTENER_NAME,
     });
+    client.on('notification', () => this.kick());
+    const lost = (why: string) => {
+      if (this.stopped || this.listener !== client) return;
+      this.logger.warn(`Outbox listener lost: ${why}; relying on sweeps until it is back`);
+      this.scheduleReconnect();
+    };
+    client.on('error', (err) => lost(err.message));
+    client.on('end', () => lost('connection closed'));
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      if (this.stopped) throw new Error('relay stopped');
       this.listener = client;
     } catch (err) {
-      this.logger.warn(`Outbox listener unavailable: ${String(err)}`);
       await client.end().catch(() => undefined);
+      if (this.stopped) return;
+      this.logger.warn(`Outbox listener unavailable: ${String(err)}`);
       this.scheduleReconnect();
     }
   }
