@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FakeFreeswitch } from '../../tools/fake-freeswitch/fake-freeswitch';
+import { FakeFreeswitch, SimulateCallOptions } from '../../tools/fake-freeswitch/fake-freeswitch';
 import { startApp, TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
 import { bearer, expectEvent, moduleEvents, outboxMark, outboxSince, OutboxRow } from './support';
@@ -92,6 +92,26 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
   const eventsOfCall = async (mark: string, callUuid: string): Promise<OutboxRow[]> =>
     (await outboxSince(t, mark, OWN)).filter((r) => r.payload.call_uuid === callUuid);
 
+  /** Plays a call on the fake PBX and waits until its events (published after now) are `done`. */
+  async function playCall(
+    options: SimulateCallOptions,
+    done: (rows: OutboxRow[]) => boolean,
+    what: string,
+  ) {
+    const mark = await outboxMark(t);
+    const call = await fake.simulateCall(options);
+    const rows = await waitFor(
+      async () => {
+        const r = await eventsOfCall(mark, call.callUuid);
+        return done(r) ? r : null;
+      },
+      { what },
+    );
+    return { call, rows };
+  }
+  const all3 = (rows: OutboxRow[]) => rows.length === 3;
+  const hungUp = (rows: OutboxRow[]) => rows.some((r) => r.event_name === 'pbx.call.hangup');
+
   describe('live calls from the event socket', () => {
     it('subscribes to the channel events and reports pbx up in readiness', async () => {
       await waitFor(async () => (await readiness()).pbx?.status === 'up', {
@@ -109,21 +129,17 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
     });
 
     it('an answered inbound call publishes ringing, answered and hangup once each, with the documented fields', async () => {
-      const mark = await outboxMark(t);
-      const call = await fake.simulateCall({
-        from: '84912345678',
-        to: '842873001234',
-        extension: '1001',
-        answer: true,
-        ringSeconds: 4,
-        talkSeconds: 26,
-      });
-      const rows = await waitFor(
-        async () => {
-          const r = await eventsOfCall(mark, call.callUuid);
-          return r.length >= 3 ? r : null;
+      const { call, rows } = await playCall(
+        {
+          from: '84912345678',
+          to: '842873001234',
+          extension: '1001',
+          answer: true,
+          ringSeconds: 4,
+          talkSeconds: 26,
         },
-        { what: 'three call events' },
+        (r) => r.length >= 3,
+        'three call events',
       );
       expect(rows.map((r) => r.event_name)).toEqual([
         'pbx.call.ringing',
@@ -178,7 +194,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
         answer: true,
         talkSeconds: 5,
       });
-      await waitFor(async () => (await eventsOfCall('0', first.callUuid)).length === 3, {
+      await waitFor(async () => all3(await eventsOfCall('0', first.callUuid)), {
         what: 'the first call recorded',
       });
       const mark = await outboxMark(t);
@@ -192,13 +208,9 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
         talkSeconds: 0,
         ringSeconds: 2,
       });
-      await waitFor(
-        async () =>
-          (await eventsOfCall(mark, sentinel.callUuid)).some(
-            (r) => r.event_name === 'pbx.call.hangup',
-          ),
-        { what: 'sentinel hangup' },
-      );
+      await waitFor(async () => hungUp(await eventsOfCall(mark, sentinel.callUuid)), {
+        what: 'sentinel hangup',
+      });
       expect(await eventsOfCall(mark, first.callUuid)).toEqual([]);
       const [{ n }] = await t.db.query(
         `SELECT count(*)::int AS n FROM outbox_events WHERE payload->>'call_uuid' = $1`,
@@ -208,20 +220,10 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
     });
 
     it('an unanswered call publishes ringing and a hangup with NO_ANSWER and no answered_at', async () => {
-      const mark = await outboxMark(t);
-      const call = await fake.simulateCall({
-        from: '1005',
-        extension: '1001',
-        answer: false,
-        talkSeconds: 0,
-        ringSeconds: 30,
-      });
-      const rows = await waitFor(
-        async () => {
-          const r = await eventsOfCall(mark, call.callUuid);
-          return r.some((x) => x.event_name === 'pbx.call.hangup') ? r : null;
-        },
-        { what: 'hangup of the unanswered call' },
+      const { rows } = await playCall(
+        { from: '1005', extension: '1001', answer: false, talkSeconds: 0, ringSeconds: 30 },
+        hungUp,
+        'hangup of the unanswered call',
       );
       expect(rows.map((r) => r.event_name)).toEqual(['pbx.call.ringing', 'pbx.call.hangup']);
       expect(expectEvent(rows[0], 'pbx.call.ringing').direction).toBe('internal');
@@ -235,16 +237,11 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
 
     it('keeps working after a malformed frame', async () => {
       await fake.sendMalformed('invalid-json');
-      const mark = await outboxMark(t);
-      const call = await fake.simulateCall({
-        from: '84912222222',
-        extension: '1001',
-        answer: true,
-        talkSeconds: 3,
-      });
-      await waitFor(async () => (await eventsOfCall(mark, call.callUuid)).length === 3, {
-        what: 'events after a malformed frame',
-      });
+      await playCall(
+        { from: '84912222222', extension: '1001', answer: true, talkSeconds: 3 },
+        all3,
+        'events after a malformed frame',
+      );
     });
 
     it('is degraded (not down) while the PBX is away, and up again after reconnecting', async () => {
@@ -263,16 +260,11 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
         timeoutMs: 40_000,
         what: 'pbx up again',
       });
-      const mark = await outboxMark(t);
-      const call = await fake.simulateCall({
-        from: '84913333333',
-        extension: '1004',
-        answer: true,
-        talkSeconds: 2,
-      });
-      await waitFor(async () => (await eventsOfCall(mark, call.callUuid)).length === 3, {
-        what: 'events after the reconnect',
-      });
+      await playCall(
+        { from: '84913333333', extension: '1004', answer: true, talkSeconds: 2 },
+        all3,
+        'events after the reconnect',
+      );
     });
   });
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { EVENT_TYPES, type EventName } from '../../src/events/catalogue';
+import { EVENT_TYPES } from '../../src/events/catalogue';
 import type { Session, TestApp } from '../support/app';
-import type { ReceiverOptions } from '../support/https-receiver';
 import { waitFor } from '../support/wait';
 import {
   WebhookFixture,
@@ -17,9 +16,6 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
     WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3',
     WEBHOOK_TIMEOUT_MS: '1500',
   });
-  const receiver = (opts?: ReceiverOptions) => f.receiver(opts);
-  const hook = (_admin: Session, url: string, events: EventName[], name?: string) =>
-    f.hook(url, events, name);
   let t: TestApp;
   let admin: Session;
   beforeAll(() => {
@@ -27,11 +23,16 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
   });
 
   it('delivers a published event once to every active subscribed webhook and to no other', async () => {
-    const [r1, r2, r3, r4] = await Promise.all([receiver(), receiver(), receiver(), receiver()]);
-    const w1 = await hook(admin, r1.url, ['pbx.call.hangup', 'telesales.lead.created']);
-    const w2 = await hook(admin, r2.localhostUrl, ['pbx.call.hangup']);
-    await hook(admin, r3.url, ['telesales.lead.created']);
-    const w4 = await hook(admin, r4.url, ['pbx.call.hangup']);
+    const [r1, r2, r3, r4] = await Promise.all([
+      f.receiver(),
+      f.receiver(),
+      f.receiver(),
+      f.receiver(),
+    ]);
+    const w1 = await f.hook(r1.url, ['pbx.call.hangup', 'telesales.lead.created']);
+    const w2 = await f.hook(r2.localhostUrl, ['pbx.call.hangup']);
+    await f.hook(r3.url, ['telesales.lead.created']);
+    const w4 = await f.hook(r4.url, ['pbx.call.hangup']);
     await admin.post(`/api/admin/webhooks/${w4.id}/pause`).expect(200);
 
     const before = Math.floor(Date.now() / 1000);
@@ -91,24 +92,23 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
       {
         code: 'http_status',
         status: 500,
-        r: await receiver({ respond: { status: 500, body: 'boom' } }),
+        r: await f.receiver({ respond: { status: 500, body: 'boom' } }),
       },
-      { code: 'http_status', status: 404, r: await receiver({ respond: { status: 404 } }) },
+      { code: 'http_status', status: 404, r: await f.receiver({ respond: { status: 404 } }) },
       {
         code: 'http_status',
         status: 302,
-        r: await receiver({
+        r: await f.receiver({
           respond: { status: 302, headers: { location: 'https://127.0.0.1:1/' } },
         }),
       },
-      { code: 'timeout', status: null, r: await receiver({ respond: 'hang' }) },
-      { code: 'connection', status: null, r: await receiver({ respond: 'reset' }) },
-      { code: 'tls', status: null, r: await receiver({ cert: 'untrusted' }) },
+      { code: 'timeout', status: null, r: await f.receiver({ respond: 'hang' }) },
+      { code: 'connection', status: null, r: await f.receiver({ respond: 'reset' }) },
+      { code: 'tls', status: null, r: await f.receiver({ cert: 'untrusted' }) },
     ];
     const hooks = [];
-    for (const c of cases)
-      hooks.push({ ...c, w: await hook(admin, c.r.url, ['autocall.lead.dialed']) });
-    const dns = await hook(admin, 'https://no-such-host.invalid/hook', ['autocall.lead.dialed']);
+    for (const c of cases) hooks.push({ ...c, w: await f.hook(c.r.url, ['autocall.lead.dialed']) });
+    const dns = await f.hook('https://no-such-host.invalid/hook', ['autocall.lead.dialed']);
 
     const eventId = await publish(t, 'autocall.lead.dialed');
     const deliveries = await waitFor(
@@ -156,8 +156,8 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
   });
 
   it('honours Retry-After: 2 by waiting at least 2 s before the next attempt', async () => {
-    const r = await receiver({ respond: { status: 503, headers: { 'retry-after': '2' } } });
-    const w = await hook(admin, r.url, ['telesales.call.disposed']);
+    const r = await f.receiver({ respond: { status: 503, headers: { 'retry-after': '2' } } });
+    const w = await f.hook(r.url, ['telesales.call.disposed']);
     const eventId = await publish(t, 'telesales.call.disposed');
     await r.waitFor(1, 10_000);
     r.respondWith({ status: 200 });
@@ -169,8 +169,8 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
   });
 
   it('signs the next attempt with the new secret after a rotation, never the old one', async () => {
-    const r = await receiver({ respond: { status: 500 } });
-    const w = await hook(admin, r.url, ['telesales.lead.updated']);
+    const r = await f.receiver({ respond: { status: 500 } });
+    const w = await f.hook(r.url, ['telesales.lead.updated']);
     await publish(t, 'telesales.lead.updated');
     const [first] = await r.waitFor(1, 10_000);
     expect(verifiesWith(first, w.secret)).toBe(true);
@@ -191,8 +191,8 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
   });
 
   it('holds a paused webhook’s events, sends them on resume, and sends nothing once deleted', async () => {
-    const r = await receiver();
-    const w = await hook(admin, r.url, ['autocall.campaign.started']);
+    const r = await f.receiver();
+    const w = await f.hook(r.url, ['autocall.campaign.started']);
     await admin.post(`/api/admin/webhooks/${w.id}/pause`).expect(200);
     const paused = await admin.post(`/api/admin/webhooks/${w.id}/pause`).expect(200);
     expect(paused.body.data.status).toBe('paused');
@@ -236,8 +236,8 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
   });
 
   it('sends a test event through the real path, marked as a test, and keeps it in history', async () => {
-    const r = await receiver({ respond: { status: 200, body: '{"ok":true}' } });
-    const w = await hook(admin, r.url, ['pbx.call.ringing', 'pbx.cdr.created']);
+    const r = await f.receiver({ respond: { status: 200, body: '{"ok":true}' } });
+    const w = await f.hook(r.url, ['pbx.call.ringing', 'pbx.cdr.created']);
     const res = await admin
       .post(`/api/admin/webhooks/${w.id}/test`)
       .send({ event: 'pbx.cdr.created' })
@@ -276,8 +276,8 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
   });
 
   it('shows delivery figures with each webhook and exposes pipeline metrics', async () => {
-    const r = await receiver({ respond: { status: 500 } });
-    const w = await hook(admin, r.url, ['autocall.lead.transferred']);
+    const r = await f.receiver({ respond: { status: 500 } });
+    const w = await f.hook(r.url, ['autocall.lead.transferred']);
     const fresh = await admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
     expect(fresh.body.data).toMatchObject({
       last_delivery_at: null,

@@ -1,8 +1,6 @@
-import type { EventName } from '../../src/events/catalogue';
 import { randomUUID } from 'node:crypto';
 import { Retention } from '../../src/modules/deliveries/retention';
 import type { Session, TestApp } from '../support/app';
-import type { ReceiverOptions } from '../support/https-receiver';
 import { waitFor } from '../support/wait';
 import {
   WebhookFixture,
@@ -18,9 +16,6 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     WEBHOOK_SUSPEND_AFTER: '2',
     LOG_LEVEL: 'debug',
   });
-  const receiver = (opts?: ReceiverOptions) => f.receiver(opts);
-  const hook = (_admin: Session, url: string, events: EventName[], name?: string) =>
-    f.hook(url, events, name);
   let t: TestApp;
   let admin: Session;
   beforeAll(() => {
@@ -28,8 +23,8 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
   });
 
   it('replays a dead letter with the same id and body, a fresh signature, and audits it; 409 while pending', async () => {
-    const r = await receiver({ respond: { status: 500 } });
-    const w = await hook(admin, r.url, ['telesales.lead.created']);
+    const r = await f.receiver({ respond: { status: 500 } });
+    const w = await f.hook(r.url, ['telesales.lead.created']);
     const eventId = await publish(t, 'telesales.lead.created');
     const [d] = await waitFor(async () => {
       const rows = await deliveriesOfEvent(t, eventId, f.webhookIds);
@@ -71,8 +66,8 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
   });
 
   it('bulk-replays a webhook’s dead letters since a time in the background and returns the count', async () => {
-    const r = await receiver({ respond: { status: 500 } });
-    const w = await hook(admin, r.url, ['autocall.lead.answered']);
+    const r = await f.receiver({ respond: { status: 500 } });
+    const w = await f.hook(r.url, ['autocall.lead.answered']);
     const since = new Date(Date.now() - 1000).toISOString();
     const events = [
       await publish(t, 'autocall.lead.answered'),
@@ -115,8 +110,8 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
   });
 
   it('suspends a webhook after the configured run of dead letters, audits it, and resume lifts it', async () => {
-    const r = await receiver({ respond: { status: 500 } });
-    const w = await hook(admin, r.url, ['autocall.campaign.paused']);
+    const r = await f.receiver({ respond: { status: 500 } });
+    const w = await f.hook(r.url, ['autocall.campaign.paused']);
     const first = await publish(t, 'autocall.campaign.paused');
     await waitFor(
       async () => (await deliveriesOfEvent(t, first, f.webhookIds))[0]?.status === 'dead_letter',
@@ -162,8 +157,8 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
   });
 
   it('a success resets the run of dead letters', async () => {
-    const r = await receiver({ respond: { status: 500 } });
-    const w = await hook(admin, r.url, ['autocall.campaign.resumed']);
+    const r = await f.receiver({ respond: { status: 500 } });
+    const w = await f.hook(r.url, ['autocall.campaign.resumed']);
     const first = await publish(t, 'autocall.campaign.resumed');
     await waitFor(
       async () => (await deliveriesOfEvent(t, first, f.webhookIds))[0]?.status === 'dead_letter',
@@ -178,8 +173,8 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
   });
 
   it('retention deletes only deliveries, attempts and published events older than the window', async () => {
-    const r = await receiver();
-    await hook(admin, r.url, ['pbx.call.answered']);
+    const r = await f.receiver();
+    await f.hook(r.url, ['pbx.call.answered']);
     const recent = await publish(t, 'pbx.call.answered');
     const [fresh] = await waitFor(async () => {
       const rows = await deliveriesOfEvent(t, recent, f.webhookIds);
@@ -303,8 +298,8 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
       .expect(400);
     expect(await count()).toBe(before);
 
-    const r = await receiver();
-    const w = await hook(admin, r.url, ['pbx.call.hangup']);
+    const r = await f.receiver();
+    const w = await f.hook(r.url, ['pbx.call.hangup']);
     await admin
       .patch(`/api/admin/webhooks/${w.id}`)
       .send({ url: 'http://example.com' })
@@ -331,8 +326,8 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
   });
 
   it('pages deliveries newest first with a keyset cursor and filters', async () => {
-    const r = await receiver();
-    const w = await hook(admin, r.url, ['telesales.campaign.completed']);
+    const r = await f.receiver();
+    const w = await f.hook(r.url, ['telesales.campaign.completed']);
     for (let i = 0; i < 5; i++) await publish(t, 'telesales.campaign.completed');
     await r.waitFor(5, 15_000);
     const seen: string[] = [];
@@ -364,8 +359,8 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
   });
 
   it('never reveals a webhook secret after the response that created it', async () => {
-    const r = await receiver();
-    const w = await hook(admin, r.url, ['pbx.call.hangup']);
+    const r = await f.receiver();
+    const w = await f.hook(r.url, ['pbx.call.hangup']);
     const rotated = await admin.post(`/api/admin/webhooks/${w.id}/rotate-secret`).expect(200);
     f.secrets.push(rotated.body.secret as string);
     await admin.post(`/api/admin/webhooks/${w.id}/test`).send({}).expect(200);

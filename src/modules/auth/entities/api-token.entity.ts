@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Created } from '../../../database/timestamps';
 import type { Scope } from '../../../platform/http/access.decorators';
 
 @Entity('api_tokens')
-export class ApiTokenEntity {
+export class ApiTokenEntity extends Created {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -30,9 +31,6 @@ export class ApiTokenEntity {
 
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
 }
 
 export function presentApiToken(t: ApiTokenEntity): Record<string, unknown> {

@@ -1,14 +1,9 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Timestamped } from '../../../database/timestamps';
 import type { UserRole } from '../../../platform/http/access.decorators';
 
 @Entity('users')
-export class User {
+export class User extends Timestamped {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -30,12 +25,6 @@ export class User {
   /** Sessions issued before this instant are refused (see AuthGuard). */
   @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
   passwordChangedAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }
 
 export function presentUser(u: User): Record<string, unknown> {

@@ -1,12 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-} from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Created } from '../../../database/timestamps';
 import { AutocallLead } from './autocall-lead.entity';
 
 export type AutocallCallStatus = 'dialing' | 'answered' | 'transferred' | 'completed';
@@ -14,7 +7,7 @@ export type AutocallCallStatus = 'dialing' | 'answered' | 'transferred' | 'compl
 /** One call the dialer engine placed to a lead (its uuid is the dialer's call uuid). */
 @Entity('autocall_calls')
 @Index('autocall_calls_lead_idx', ['leadId'])
-export class AutocallCall {
+export class AutocallCall extends Created {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_autocall_calls' })
   uuid!: string;
 
@@ -51,9 +44,6 @@ export class AutocallCall {
 
   @Column({ type: 'varchar', length: 32, nullable: true })
   result!: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
 }
 
 export function presentAutocallCall(c: AutocallCall) {

@@ -1,17 +1,12 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Timestamped } from '../../../database/timestamps';
 import type { AutocallCampaignFinishedPayload } from '../../../events/catalogue';
 
 export type AutocallCampaignStatus = 'draft' | 'running' | 'paused' | 'finished';
 export type FinishedReason = AutocallCampaignFinishedPayload['finished_reason'];
 
 @Entity('autocall_campaigns')
-export class AutocallCampaign {
+export class AutocallCampaign extends Timestamped {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_autocall_campaigns' })
   id!: number;
 
@@ -35,12 +30,6 @@ export class AutocallCampaign {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }
 
 export interface AutocallCounts {

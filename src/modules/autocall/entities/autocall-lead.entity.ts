@@ -1,14 +1,13 @@
 import {
   Column,
-  CreateDateColumn,
   Entity,
   Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
   Unique,
-  UpdateDateColumn,
 } from 'typeorm';
+import { Timestamped } from '../../../database/timestamps';
 import { AutocallCampaign } from './autocall-campaign.entity';
 
 /** `pending` until dialed, `in_call` while the dialer reports a call, `done` once completed. */
@@ -17,7 +16,7 @@ export type AutocallLeadStatus = 'pending' | 'in_call' | 'done';
 @Entity('autocall_leads')
 @Unique('autocall_leads_campaign_phone_key', ['campaignId', 'phone'])
 @Index('autocall_leads_open_idx', ['campaignId'], { where: "status <> 'done'" })
-export class AutocallLead {
+export class AutocallLead extends Timestamped {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_autocall_leads' })
   id!: number;
 
@@ -43,12 +42,6 @@ export class AutocallLead {
 
   @Column({ type: 'int', default: 0 })
   attempts!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }
 
 export function presentAutocallLead(l: AutocallLead) {

@@ -1,12 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  PrimaryGeneratedColumn,
-  Unique,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Timestamped } from '../../../database/timestamps';
 import type { CallDirection } from '../../../events/catalogue';
 
 export type PbxCallStatus = 'ringing' | 'answered' | 'ended';
@@ -22,7 +15,7 @@ export type PbxCallEventKind = 'ringing' | 'answered' | 'hangup';
 @Entity('pbx_calls')
 @Index('pbx_calls_open_idx', ['createdAt'], { where: "status <> 'ended'" })
 @Unique('pbx_calls_call_extension_key', ['callUuid', 'extension'])
-export class PbxCall {
+export class PbxCall extends Timestamped {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_pbx_calls' })
   id!: string;
 
@@ -67,10 +60,4 @@ export class PbxCall {
 
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   published!: PbxCallEventKind[];
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Created } from '../../../database/timestamps';
 import type { CallDirection, CdrCreatedPayload } from '../../../events/catalogue';
 
 export type CdrResult = CdrCreatedPayload['result'];
@@ -6,7 +7,7 @@ export type CdrResult = CdrCreatedPayload['result'];
 /** A call detail record posted by FreeSWITCH's mod_json_cdr; one per call uuid. */
 @Entity('pbx_cdrs')
 @Index('pbx_cdrs_started_idx', ['startedAt', 'uuid'])
-export class PbxCdr {
+export class PbxCdr extends Created {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_pbx_cdrs' })
   uuid!: string;
 
@@ -55,9 +56,6 @@ export class PbxCdr {
   /** The document's channel variables, decoded (kept for support and reprocessing). */
   @Column({ type: 'jsonb' })
   variables!: Record<string, string>;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
 }
 
 /**

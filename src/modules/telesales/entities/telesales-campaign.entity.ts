@@ -1,17 +1,12 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Timestamped } from '../../../database/timestamps';
 
 export const DIALER_MODES = ['manual', 'preview', 'progressive', 'predictive'] as const;
 export type DialerMode = (typeof DIALER_MODES)[number];
 export type TelesalesCampaignStatus = 'active' | 'completed';
 
 @Entity('telesales_campaigns')
-export class TelesalesCampaign {
+export class TelesalesCampaign extends Timestamped {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_telesales_campaigns' })
   id!: number;
 
@@ -30,12 +25,6 @@ export class TelesalesCampaign {
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }
 
 export interface CampaignCounts {

@@ -1,14 +1,13 @@
 import {
   Column,
-  CreateDateColumn,
   Entity,
   Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
   Unique,
-  UpdateDateColumn,
 } from 'typeorm';
+import { Timestamped } from '../../../database/timestamps';
 import type { LeadPayload } from '../../../events/catalogue';
 import { TelesalesCampaign } from './telesales-campaign.entity';
 
@@ -18,7 +17,7 @@ export type TelesalesLeadStatus = 'new' | 'contacted' | 'callback';
 @Entity('telesales_leads')
 @Unique('telesales_leads_campaign_phone_key', ['campaignId', 'phone'])
 @Index('telesales_leads_undialed_idx', ['campaignId'], { where: 'dialed_at IS NULL' })
-export class TelesalesLead {
+export class TelesalesLead extends Timestamped {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_telesales_leads' })
   id!: number;
 
@@ -51,12 +50,6 @@ export class TelesalesLead {
   /** First disposition: the lead counts as dialed for campaign completion. */
   @Column({ name: 'dialed_at', type: 'timestamptz', nullable: true })
   dialedAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }
 
 /** The lead resource, also the `telesales.lead.created` payload (docs/receiver-guide.md §9). */

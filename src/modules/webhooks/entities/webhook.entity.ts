@@ -1,11 +1,5 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Timestamped } from '../../../database/timestamps';
 
 export type WebhookStatus = 'active' | 'paused' | 'suspended';
 export type WebhookOrdering = 'none' | 'per_key';
@@ -15,7 +9,7 @@ export const WEBHOOK_ORDERINGS: readonly WebhookOrdering[] = ['none', 'per_key']
 @Check('CHK_webhooks_max_in_flight', 'max_in_flight BETWEEN 1 AND 64')
 @Check('CHK_webhooks_rate_limit', 'rate_limit_per_second BETWEEN 1 AND 10000')
 @Check('CHK_webhooks_ordering', "ordering IN ('none', 'per_key')")
-export class Webhook {
+export class Webhook extends Timestamped {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -58,12 +52,6 @@ export class Webhook {
 
   @Column({ name: 'secret_rotated_at', type: 'timestamptz', nullable: true })
   secretRotatedAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }
 
 export function presentWebhook(w: Webhook): Record<string, unknown> {
