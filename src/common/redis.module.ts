@@ -1,15 +1,19 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { createRedisClient, type RedisClient } from './redis-connection';
 
-/** One shared ioredis connection for sessions, throttles and rate limits. */
+/**
+ * One shared ioredis connection (a Cluster client on a Redis Cluster) for sessions, throttles and
+ * rate limits. Every command of theirs names one key, so nothing needs a hash tag: their keys
+ * spread over every master of a cluster.
+ */
 @Injectable()
 export class RedisService implements OnApplicationShutdown {
-  readonly client: Redis;
+  readonly client: RedisClient;
   readonly prefix: string;
 
   constructor(@Inject(AppConfig) config: AppConfig) {
-    this.client = new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    this.client = createRedisClient(config, { maxRetriesPerRequest: 2 });
     this.prefix = config.REDIS_PREFIX;
   }
 

@@ -12,6 +12,7 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
+import { parseRedisNodes, sentinelsProblem } from './redis-nodes';
 import { parseTrustProxy } from './trust-proxy';
 
 export type Role = 'all' | 'api' | 'worker';
@@ -53,6 +54,31 @@ export class AppConfig {
 
   @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 _ . : -' })
   REDIS_PREFIX = 'zorio';
+
+  /** A Redis Cluster's nodes (some or all): when set, used instead of REDIS_URL's host. */
+  @IsOptional()
+  @ValidateBy(
+    {
+      name: 'redisNodes',
+      validator: { validate: (v) => typeof v === 'string' && !!parseRedisNodes(v) },
+    },
+    { message: 'must be a comma-separated list of host:port, e.g. 10.0.0.1:7000,10.0.0.2:7000' },
+  )
+  REDIS_CLUSTER_NODES?: string;
+
+  /** Redis Sentinels (host:port list) that name the master of REDIS_SENTINEL_NAME. */
+  @IsOptional()
+  @ValidateBy(
+    { name: 'redisSentinels', validator: { validate: (_, a) => !sentinelsProblem(a?.object) } },
+    { message: (a) => sentinelsProblem(a.object) ?? '' },
+  )
+  REDIS_SENTINELS?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,128}$/, {
+    message: 'must be the master name the Sentinels monitor (A-Z a-z 0-9 _ . -), e.g. mymaster',
+  })
+  REDIS_SENTINEL_NAME?: string;
 
   @ValidateBy(
     {

@@ -1,4 +1,6 @@
 import type { ConnectionOptions, DefaultJobOptions, WorkerOptions } from 'bullmq';
+import { Cluster } from 'ioredis';
+import { redisTopology } from '../common/redis-connection';
 import type { AppConfig } from '../config/app-config';
 
 /** Every queue of the platform. Payloads of deliveries never live in Redis: PostgreSQL is the backlog. */
@@ -50,16 +52,26 @@ export const QUEUES: Record<QueueName, QueueSettings> = {
   },
 };
 
-/** ioredis options from REDIS_URL (BullMQ needs its own connections). */
+/**
+ * BullMQ's key prefix. On a Redis Cluster it is in braces, a hash tag (`{zorio:bull}`): BullMQ's
+ * scripts touch several keys of a queue at once, which a cluster allows only within one hash slot.
+ * So every queue key of an install sits in one slot (the lanes queue carries nearly all the queue
+ * traffic anyway; one queue cannot span slots). A single server or a Sentinel set keeps the plain
+ * prefix, so upgrading an existing install leaves its queues where they are.
+ */
+export function bullPrefix(config: AppConfig): string {
+  const prefix = `${config.REDIS_PREFIX}:bull`;
+  return config.REDIS_CLUSTER_NODES ? `{${prefix}}` : prefix;
+}
+
+/**
+ * BullMQ's connection: options for one server or a Sentinel set (BullMQ opens and closes its own
+ * connections from them), a Cluster client on a cluster (BullMQ cannot open one from options;
+ * whoever asks closes it, after the queues and workers).
+ */
 export function bullConnection(config: AppConfig): ConnectionOptions {
-  const url = new URL(config.REDIS_URL);
-  return {
-    host: url.hostname || '127.0.0.1',
-    port: url.port ? Number(url.port) : 6379,
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db: url.pathname && url.pathname !== '/' ? Number(url.pathname.slice(1)) : 0,
-    tls: url.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
+  const topology = redisTopology(config, { maxRetriesPerRequest: null });
+  return topology.kind === 'cluster'
+    ? new Cluster(topology.nodes, topology.options)
+    : topology.options;
 }

@@ -2,7 +2,7 @@ import { RedisStore } from 'connect-redis';
 import type { Request, RequestHandler, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import session from 'express-session';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../common/redis-connection';
 import { AppConfig } from '../../config/app-config';
 
 export const SESSION_COOKIE = 'zorio_session';
@@ -20,7 +20,7 @@ declare module 'express-session' {
 }
 
 /** Server-side sessions in Redis behind an httpOnly, SameSite=Strict cookie. */
-export function sessionMiddleware(config: AppConfig, redis: Redis): RequestHandler {
+export function sessionMiddleware(config: AppConfig, redis: RedisClient): RequestHandler {
   return session({
     name: SESSION_COOKIE,
     secret: config.SESSION_SECRET,
