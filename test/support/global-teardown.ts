@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { deletePrefix } from './redis-keys';
 
 export default async function globalTeardown(): Promise<void> {
   const dbUrl = process.env.DATABASE_URL;
@@ -15,12 +16,7 @@ export default async function globalTeardown(): Promise<void> {
   const prefix = process.env.REDIS_PREFIX;
   if (prefix?.startsWith('zorio-test-')) {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deletePrefix(redis, prefix);
     await redis.quit();
   }
 }

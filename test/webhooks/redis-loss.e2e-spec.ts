@@ -5,6 +5,7 @@ import { RedisService } from '../../src/common/redis.module';
 import { WebhooksService } from '../../src/modules/webhooks/webhooks.service';
 import { login, type TestApp } from '../support/app';
 import { replyAfter, type Receiver } from '../support/https-receiver';
+import { deletePrefix } from '../support/redis-keys';
 import { waitFor } from '../support/wait';
 import { WebhookFixture } from '../support/webhooks';
 
@@ -21,20 +22,7 @@ describe('losing every Redis key loses no delivery', () => {
 
   /** Deletes every key of this run's prefix, as a Redis restarted empty would have none. */
   async function loseRedis(): Promise<number> {
-    const redis = t.app.get(RedisService).client;
-    let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${t.config.REDIS_PREFIX}:*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      if (keys.length) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
+    const deleted = await deletePrefix(t.app.get(RedisService).client, t.config.REDIS_PREFIX);
     // Console sessions were in Redis too: sign in again.
     f.admin = await login(t);
     return deleted;
