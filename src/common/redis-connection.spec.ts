@@ -45,7 +45,7 @@ describe('Redis topology from the configuration', () => {
     );
   });
 
-  it('a cluster from REDIS_CLUSTER_NODES, with REDIS_URL credentials on every node and a hash-tagged queue prefix', async () => {
+  it('a cluster from REDIS_CLUSTER_NODES, with REDIS_URL credentials on every node and a hash-tagged queue prefix', () => {
     const config = loadConfig({
       ...REQUIRED,
       REDIS_URL: 'redis://:secret@ignored:1/5',
