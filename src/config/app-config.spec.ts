@@ -129,6 +129,13 @@ describe('loadConfig', () => {
     ['DATABASE_DIRECT_URL', 'pgbouncer:6432/zorio'],
     ['REDIS_URL', 'localhost:6379'],
     ['REDIS_PREFIX', 'has space'],
+    ['REDIS_CLUSTER_NODES', 'localhost'],
+    ['REDIS_CLUSTER_NODES', '10.0.0.1:7000,'],
+    ['REDIS_CLUSTER_NODES', '10.0.0.1:70000'],
+    ['REDIS_CLUSTER_NODES', 'redis://10.0.0.1:7000'],
+    ['REDIS_CLUSTER_NODES', '::1:7000'],
+    ['REDIS_SENTINELS', 's1:26379'],
+    ['REDIS_SENTINEL_NAME', 'my master'],
     ['SECRETS_KEY', 'too-short'],
     ['SECRETS_KEY', Buffer.alloc(16).toString('base64')],
     ['SESSION_SECRET', 'short'],
@@ -152,6 +159,23 @@ describe('loadConfig', () => {
     expect(message).not.toContain('\n');
     expect(message).toMatch(new RegExp(`^Invalid configuration: ${name}: \\S`));
     expect(message.split(';')).toHaveLength(1);
+  });
+
+  it('says what is wrong with REDIS_SENTINELS: no master name, not host:port, or set with a cluster', () => {
+    expect(errorOf({ REDIS_SENTINELS: 's1:26379' })).toContain(
+      'REDIS_SENTINELS: needs REDIS_SENTINEL_NAME',
+    );
+    expect(errorOf({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'mymaster' })).toContain(
+      'REDIS_SENTINELS: must be a comma-separated list of host:port',
+    );
+    const both = {
+      REDIS_SENTINELS: 's1:26379',
+      REDIS_SENTINEL_NAME: 'm',
+      REDIS_CLUSTER_NODES: 'c:1',
+    };
+    expect(errorOf(both)).toBe(
+      'Invalid configuration: REDIS_SENTINELS: cannot be set together with REDIS_CLUSTER_NODES',
+    );
   });
 
   it('names a missing secret as required', () => {
