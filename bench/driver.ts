@@ -1,11 +1,13 @@
 /**
  * The load driver, in its own process: publishes events the way a domain module does — through the
  * real EventBus, inside a transaction — from a small script context (a TypeORM DataSource and the
- * bus, no Nest, no HTTP), so the driver costs little and is never the bottleneck.
+ * bus, no Nest, no HTTP), so the driver costs little and is never the bottleneck. For (j) it also
+ * drives the domain API over HTTP with machine tokens (`importLeads`).
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
+import { Agent, request } from 'undici';
 import { EVENT_TYPES, EventName } from '../src/events/catalogue';
 import { EventBus, PublishedEvent } from '../src/events/event-bus';
 import { serve, emit } from './lib/ipc';
@@ -114,6 +116,82 @@ async function publishPaced(a: PacedArgs): Promise<{ published: number; maxLagMs
   return { published, maxLagMs: Math.round(maxLagMs) };
 }
 
+export interface ImportArgs {
+  /** The api processes, used in turn. */
+  apiUrls: string[];
+  /** Machine tokens (`<id>|<secret>`, scope telesales_api_access), used in turn. */
+  tokens: string[];
+  /** One campaign per import in flight: an import locks its campaign until it commits. */
+  campaignIds: number[];
+  count: number;
+  batch: number;
+  /** Leads get phones 849xxxxxxxx from this number on (unique within a campaign). */
+  firstPhone: number;
+}
+
+export interface ImportResult {
+  seconds: number;
+  created: number;
+  requests: number;
+  /** Imports answered by each api process (by index in apiUrls). */
+  perApi: number[];
+}
+
+const http = new Agent({ connections: 16 });
+
+async function importBatch(
+  url: string,
+  token: string,
+  campaignId: number,
+  from: number,
+  n: number,
+) {
+  const leads = Array.from({ length: n }, (_, k) => ({
+    full_name: `Bench Lead ${from + k}`,
+    phone: `849${String(from + k).padStart(8, '0')}`,
+    custom_fields: { source: 'bench', batch: Math.floor(from / n) },
+  }));
+  const res = await request(`${url}/api/telesales/campaigns/${campaignId}/leads/bulk-import`, {
+    method: 'POST',
+    dispatcher: http,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ leads }),
+    headersTimeout: 120_000,
+    bodyTimeout: 120_000,
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 200)
+    throw new Error(`bulk-import: ${res.statusCode} ${text.slice(0, 300)}`);
+  return (JSON.parse(text) as { data: { created: number } }).data.created;
+}
+
+/**
+ * Imports `count` leads through the domain API, one import in flight per campaign, spread over the
+ * api processes and tokens in turn.
+ */
+async function importLeads(a: ImportArgs): Promise<ImportResult> {
+  const t0 = performance.now();
+  const perApi = a.apiUrls.map(() => 0);
+  let next = 0;
+  let requests = 0;
+  let created = 0;
+  const lane = async (campaignId: number) => {
+    while (next < a.count) {
+      const from = next;
+      const n = Math.min(a.batch, a.count - from);
+      next += n;
+      const r = requests++;
+      const api = r % a.apiUrls.length;
+      const token = a.tokens[r % a.tokens.length];
+      const got = await importBatch(a.apiUrls[api], token, campaignId, a.firstPhone + from, n);
+      created += got;
+      perApi[api]++;
+    }
+  };
+  await Promise.all(a.campaignIds.map(lane));
+  return { seconds: (performance.now() - t0) / 1000, created, requests, perApi };
+}
+
 serve({
   async init(args: { databaseUrl: string }): Promise<void> {
     db = new DataSource({
@@ -126,6 +204,7 @@ serve({
   },
   publishBulk: (args: BulkArgs) => publishBulk(args),
   publishPaced: (args: PacedArgs) => publishPaced(args),
+  importLeads: (args: ImportArgs) => importLeads(args),
   stopPaced(): void {
     stopRequested = true;
   },
@@ -135,6 +214,7 @@ serve({
   async close(): Promise<void> {
     await db?.destroy();
     db = null;
+    await http.close();
   },
 });
 emit('ready');

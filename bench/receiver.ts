@@ -1,8 +1,8 @@
 /**
  * The bench's HTTPS receiver, in its own process: listens on several loopback ports (one origin per
- * simulated customer), answers `/<tag>/ok/<n>` with 200 and `/<tag>/fail/<n>` with 500, and never
- * answers `/<tag>/hang/<n>` (it reads the whole request, then holds the connection open until the
- * sender gives up or the bench releases it). It checks the X-Zorio-Signature of every request whose
+ * simulated customer), answers `/<tag>/ok/<n>` with 200, `/<tag>/slow/<n>` with 200 after a set
+ * delay, `/<tag>/fail/<n>` with 500, and never answers `/<tag>/hang/<n>` (it reads the whole
+ * request, then holds the connection open until the sender gives up or the bench releases it). It checks the X-Zorio-Signature of every request whose
  * path has a registered secret, counts requests arriving out of their key's sequence order
  * (X-Zorio-Ordering-Key, X-Zorio-Sequence), and measures latency from the envelope's `timestamp`
  * (set by EventBus.publish) to the arrival of the request.
@@ -27,6 +27,12 @@ interface TagStats {
   /** Requests that carried an ordering key and a sequence. */
   sequenced: number;
   outOfOrder: number;
+  /**
+   * For tags that asked (`track`): the delivery ids each event arrived under, per path, so a
+   * re-send under a new id shows; and the ids that arrived more than once.
+   */
+  identities: Map<string, Set<string>> | null;
+  repeatedIds: Set<string>;
   /** Requests held open now (hang mode), and the most held at once. */
   held: Set<ServerResponse>;
   maxHeld: number;
@@ -46,6 +52,9 @@ export interface TagReport {
   /** Hang mode: requests held open now, and the most held open at once. */
   held: number;
   maxHeld: number;
+  /** Tracked tags only: ids that arrived more than once, and events that came under two ids. */
+  repeatedIds: string[];
+  eventsUnderSeveralIds: number;
   badSignatures: number;
   unsigned: number;
   firstAt: number;
@@ -58,6 +67,10 @@ export interface TagReport {
 const servers: Server[] = [];
 const secrets = new Map<string, Buffer>();
 const tags = new Map<string, TagStats>();
+/** Tags whose identities are tracked (see TagStats.identities); kept across a reset. */
+const tracked = new Set<string>();
+/** How long `/<tag>/slow/<n>` takes to answer. */
+let slowMs = 100;
 const OK = Buffer.from('ok');
 const FAIL = Buffer.from('receiver says no');
 const TIMESTAMP = /"timestamp":"([^"]+)"/;
@@ -74,6 +87,8 @@ function statsOf(tag: string): TagStats {
       sequences: new Map(),
       sequenced: 0,
       outOfOrder: 0,
+      identities: tracked.has(tag) ? new Map() : null,
+      repeatedIds: new Set(),
       held: new Set(),
       maxHeld: 0,
       badSignatures: 0,
@@ -101,8 +116,11 @@ function record(
   s.lastAt = arrivedAt;
   const id = headers['x-zorio-delivery'];
   if (typeof id === 'string') {
-    if (s.ids.has(id)) s.duplicates++;
-    else s.ids.add(id);
+    if (s.ids.has(id)) {
+      s.duplicates++;
+      if (s.identities) s.repeatedIds.add(id);
+    } else s.ids.add(id);
+    if (s.identities) trackIdentity(s.identities, path, headers, id);
   }
   checkOrder(s, path, headers);
   const secret = secrets.get(path);
@@ -131,6 +149,19 @@ function record(
     slot.max = Math.max(slot.max, Math.round(ms));
     s.timeline.set(second, slot);
   }
+}
+
+/** The event is its name, ordering key and sequence (unique per event); the webhook its path. */
+function trackIdentity(
+  identities: Map<string, Set<string>>,
+  path: string,
+  headers: IncomingMessage['headers'],
+  id: string,
+): void {
+  const event = `${path} ${String(headers['x-zorio-event'])} ${String(headers['x-zorio-ordering-key'])} ${String(headers['x-zorio-sequence'])}`;
+  const ids = identities.get(event);
+  if (ids) ids.add(id);
+  else identities.set(event, new Set([id]));
 }
 
 /** A retry of an earlier sequence after a later one arrived is out of order, as is a skip back. */
@@ -176,6 +207,13 @@ function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     record(path, req.headers, body, arrivedAt);
     if (path.includes('/hang/')) return hold(path, res);
+    if (path.includes('/slow/')) {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(OK.length) });
+        res.end(OK);
+      }, slowMs);
+      return;
+    }
     const fail = path.includes('/fail/');
     res.writeHead(fail ? 500 : 200, {
       'content-type': 'text/plain',
@@ -204,6 +242,19 @@ serve({
       secrets.set(path, Buffer.from(secret, 'utf8'));
     return secrets.size;
   },
+  /** Tracks the identities of a tag's requests from now on (see TagStats.identities). */
+  track(args: { tag: string }): void {
+    tracked.add(args.tag);
+    const s = tags.get(args.tag);
+    if (s && !s.identities) s.identities = new Map();
+  },
+  slow(args: { ms: number }): void {
+    slowMs = args.ms;
+  },
+  /** Distinct delivery ids a tag has seen (a re-send counts once). */
+  distinct(args: { tag: string }): number {
+    return tags.get(args.tag)?.ids.size ?? 0;
+  },
   count(args: { tag: string; mode?: string }): number {
     const s = tags.get(args.tag);
     if (!s) return 0;
@@ -228,6 +279,9 @@ serve({
       outOfOrder: s.outOfOrder,
       held: s.held.size,
       maxHeld: s.maxHeld,
+      repeatedIds: [...s.repeatedIds],
+      eventsUnderSeveralIds: [...(s.identities?.values() ?? [])].filter((ids) => ids.size > 1)
+        .length,
       badSignatures: s.badSignatures,
       unsigned: s.unsigned,
       firstAt: s.firstAt,

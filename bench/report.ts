@@ -34,6 +34,19 @@ interface Measured {
     redis: { growthMb: number; usedMemoryMb: { before: number; peak: number; after: number } };
   };
   i?: { supported: boolean; reason?: string; perSecond: number };
+  j?: {
+    processes: string;
+    workers: number;
+    deliveries: number;
+    perSecond: number;
+    overallPerSecond: number;
+    xA: number | null;
+    efficiency: number | null;
+    resent: number;
+    resentNotInFlight: number;
+    eventsUnderSeveralIds: number;
+    kill: { claimedUnrecorded: number; lastDeliveryAfterSeconds: number };
+  };
 }
 
 function measured(): Measured {
@@ -173,9 +186,33 @@ function backlogGoals(m: Measured): Goal[] {
   return out;
 }
 
+/** (j): how far more processes go, and what the SIGKILL of a worker cost (nothing lost). */
+function fleetGoals(m: Measured): Goal[] {
+  const j = m.j;
+  if (!j) return [];
+  const out: Goal[] = [];
+  if (j.xA !== null) {
+    out.push({
+      name: `(j) ${j.processes} ÷ (a), before the kill`,
+      value: `${j.xA.toFixed(2)} (${j.perSecond} / ${m.a?.perSecond} per s; efficiency ${j.efficiency?.toFixed(2)} per worker)`,
+      target: '—',
+      met: null,
+    });
+  }
+  out.push({
+    name: '(j) worker SIGKILLed half-way: re-sent',
+    value:
+      `${j.resent} (all same id; ${j.kill.claimedUnrecorded} in flight at the kill, ` +
+      `${j.resentNotInFlight} re-sent that were not); last delivery ${j.kill.lastDeliveryAfterSeconds} s after`,
+    target: 'only in-flight, same id',
+    met: j.resentNotInFlight === 0 && j.eventsUnderSeveralIds === 0,
+  });
+  return out;
+}
+
 export function goals(): Goal[] {
   const m = measured();
-  return [...throughputGoals(m), ...latencyGoals(m), ...backlogGoals(m)];
+  return [...throughputGoals(m), ...latencyGoals(m), ...backlogGoals(m), ...fleetGoals(m)];
 }
 
 function resourceRows(): (string | number)[][] {
@@ -205,7 +242,14 @@ function resourceRows(): (string | number)[][] {
     row('(a) throughput, role all', results.a as Record<string, unknown>, 'deliveries'),
     row('(i) (a) with ordering per key', results.i as Record<string, unknown>, 'deliveries'),
     row('(f) throughput, api+worker', results.f as Record<string, unknown>, 'deliveries'),
+    row('(j) many processes, to the kill', fleetRow(), 'deliveries'),
   ].filter((r): r is (string | number)[] => r !== null);
+}
+
+/** (j)'s resources cover the run up to the kill: its deliveries are those received by then. */
+function fleetRow(): Record<string, unknown> | undefined {
+  const j = results.j as { kill: { receivedBefore: number } } | undefined;
+  return j && { ...j, deliveries: j.kill.receivedBefore };
 }
 
 const RESOURCE_HEADER = [

@@ -4,7 +4,7 @@
  *
  *   npm run bench                     full run (~15-20 min on 2 cores)
  *   npm run bench -- --smoke          ~2 min: checks that the harness works, judges no numbers
- *   npm run bench -- --only=a,b       some scenarios (baseline, a, i, b, c, d, g, h, e, f)
+ *   npm run bench -- --only=a,b       some scenarios (baseline, a, i, b, c, d, g, h, e, f, j)
  *   npm run bench -- --profile        also --cpu-prof and a per-statement query count of the
  *                                     platform processes, into bench/.tmp/
  *   npm run bench -- --keep           keep the bench database (dropped by default)
@@ -16,7 +16,9 @@
  * Scenarios: baseline (bare stack ceiling); (a) throughput, 10 webhooks; (i) (a) with ordering per
  * key on every webhook; (b) latency at 200 events/s; (c) one event to 500 webhooks; (d) (b) with a
  * failing webhook; (g) (b) with a hanging webhook; (h) a 200,000-delivery backlog of a paused
- * webhook drained while (b) runs; (e) history queries; (f) (a) on api + worker processes.
+ * webhook drained while (b) runs; (e) history queries; (f) (a) on api + worker processes; (j) many
+ * processes (2 api + 3 worker) loaded through the domain API, one worker SIGKILLed half-way ((i)
+ * was taken by ordering, hence j).
  *
  * The last line is `deliveries_per_s=… baseline_per_s=… ratio=… p50_ms=… p99_ms=… failmix_x=…
  * hang_x=… rss_mb=…` (see report.ts): a value whose scenario was left out by --only (ratio: the
@@ -47,6 +49,7 @@ import { round } from './lib/stats';
 import { goals, lastLine, printReport } from './report';
 import { scenarioH } from './scenarios/backlog';
 import { scenarioG } from './scenarios/hang';
+import { scenarioJ } from './scenarios/fleet';
 import { scenarioE } from './scenarios/history';
 import { scenarioB, scenarioC, scenarioD } from './scenarios/latency';
 import { scenarioI } from './scenarios/ordered';
@@ -199,6 +202,26 @@ async function runScenarios(env: Env): Promise<void> {
       await stopDriver(env, driver);
     }
     if (want('e')) await scenario('e', () => scenarioE(env, p));
+    await stopPlatform(env, p);
+  }
+  if (want('j')) await scenario('j', () => runFleet(env));
+}
+
+/** (j) on a platform of its own: `apis` api and `workers` worker processes. */
+async function runFleet(env: Env): Promise<Record<string, unknown>> {
+  const { apis, workers } = env.sizes.j;
+  log(`starting the platform: ${apis} api and ${workers} worker processes`);
+  const roles = [
+    ...Array.from({ length: apis }, () => 'api' as const),
+    ...Array.from({ length: workers }, () => 'worker' as const),
+  ];
+  const p = await startPlatform(env, roles);
+  try {
+    const driver = await startDriver(env);
+    const r = await scenarioJ(env, p, driver);
+    await stopDriver(env, driver);
+    return r;
+  } finally {
     await stopPlatform(env, p);
   }
 }

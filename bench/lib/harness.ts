@@ -39,8 +39,11 @@ export interface Platform {
   /** The process that sends deliveries (role all or worker), and its /metrics. */
   worker: Child;
   workerMetrics: string;
-  /** Where the HTTP API listens. */
+  /** Where the HTTP API listens (the first `api` or `all` process). */
   apiUrl: string;
+  /** Every process that serves the HTTP API, and every process that sends (worker or all). */
+  apiUrls: string[];
+  workers: Child[];
   admin: AdminClient;
 }
 
@@ -49,8 +52,11 @@ export interface Hook {
   path: string;
 }
 
-/** How the receiver answers a webhook's path: 200, 500, or never (holds the request open). */
-export type Mode = 'ok' | 'fail' | 'hang';
+/**
+ * How the receiver answers a webhook's path: 200, 200 after a delay, 500, or never (holds the
+ * request open).
+ */
+export type Mode = 'ok' | 'slow' | 'fail' | 'hang';
 
 export const results: Record<string, unknown> = {};
 export const failures: string[] = [];
@@ -126,6 +132,9 @@ export async function createHooks(
 /** Requests the receiver has seen for a tag (of one mode only, if given). */
 export const received = (env: Env, tag: string, mode?: Mode) =>
   env.receiver.rpc.call<number>('count', { tag, mode });
+/** Distinct delivery ids the receiver has seen for a tag (a re-send counts once). */
+export const receivedDistinct = (env: Env, tag: string) =>
+  env.receiver.rpc.call<number>('distinct', { tag });
 export const report = (env: Env, tag: string) =>
   env.receiver.rpc.call<TagReport>('report', { tag });
 /** Every arrival latency (ms) of a tag's mode, for percentiles with values added. */

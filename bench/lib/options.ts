@@ -1,6 +1,6 @@
 /** The bench's command line and the sizes of its scenarios (full run and --smoke). */
 
-export const SCENARIOS = ['baseline', 'a', 'i', 'b', 'c', 'd', 'g', 'h', 'e', 'f'] as const;
+export const SCENARIOS = ['baseline', 'a', 'i', 'b', 'c', 'd', 'g', 'h', 'e', 'f', 'j'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface Sizes {
@@ -27,6 +27,21 @@ export interface Sizes {
   g: { rate: number; seconds: number; graceSeconds: number };
   /** (h) a paused webhook's backlog of `backlog` deliveries drains while (b)'s load runs. */
   h: { backlog: number; rate: number; drainTimeoutSeconds: number };
+  /**
+   * (j) many processes: `apis` api and `workers` worker processes, `events` Telesales leads
+   * imported through the domain API in imports of `batch`, fanned out to `webhooks` webhooks; one
+   * worker is killed with SIGKILL half-way. `slowMs` > 0 makes the receiver answer after that
+   * long, so that even a small run has requests in flight at the kill.
+   */
+  j: {
+    apis: number;
+    workers: number;
+    events: number;
+    webhooks: number;
+    batch: number;
+    warmupEvents: number;
+    slowMs: number;
+  };
 }
 
 export const FULL: Sizes = {
@@ -39,6 +54,15 @@ export const FULL: Sizes = {
   f: { events: 20_000, webhooks: 10, warmupEvents: 200 },
   g: { rate: 200, seconds: 30, graceSeconds: 60 },
   h: { backlog: 200_000, rate: 200, drainTimeoutSeconds: 1800 },
+  j: {
+    apis: 2,
+    workers: 3,
+    events: 50_000,
+    webhooks: 10,
+    batch: 250,
+    warmupEvents: 200,
+    slowMs: 0,
+  },
 };
 
 export const SMOKE: Sizes = {
@@ -51,6 +75,7 @@ export const SMOKE: Sizes = {
   f: { events: 200, webhooks: 10, warmupEvents: 20 },
   g: { rate: 50, seconds: 3, graceSeconds: 20 },
   h: { backlog: 2_000, rate: 50, drainTimeoutSeconds: 120 },
+  j: { apis: 1, workers: 2, events: 100, webhooks: 3, batch: 10, warmupEvents: 10, slowMs: 100 },
 };
 
 export interface Options {
@@ -104,5 +129,6 @@ export function scaled(s: Sizes, k: number): Sizes {
     e: { ...s.e, rows: n(s.e.rows) },
     f: { ...s.f, events: n(s.f.events) },
     h: { ...s.h, backlog: n(s.h.backlog) },
+    j: { ...s.j, events: n(s.j.events) },
   };
 }

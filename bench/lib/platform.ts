@@ -1,4 +1,4 @@
-/** The platform under test: compiled once, started as `npm start` runs it, in one or two roles. */
+/** The platform under test: compiled once, started as `npm start` runs it, in one or more processes. */
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -60,10 +60,12 @@ export async function startPlatform(
 ): Promise<Platform> {
   const children: Child[] = [];
   const urls: string[] = [];
-  for (const role of roles) {
+  for (const [i, role] of roles.entries()) {
     // Every role listens: the API, or (worker) its health and metrics endpoint.
     const port = await freePort();
-    const label = `platform-${role}`;
+    // One log per process: platform-api, platform-worker, or platform-worker-2 when a role repeats.
+    const nth = roles.slice(0, i).filter((r) => r === role).length;
+    const label = `platform-${role}${nth ? `-${nth + 1}` : ''}`;
     const profileDir = join(TMP, 'prof');
     const child = spawnNode(label, join(BUILD, 'src', 'main.js'), {
       env: { ...env.platformEnv, ZORIO_ROLE: role, PORT: String(port) },
@@ -108,13 +110,23 @@ export async function startPlatform(
   await admin.login(env.adminEmail, env.adminPassword);
   const w = roles.indexOf(roles.includes('worker') ? 'worker' : 'all');
   return {
-    label: roles.join('+'),
+    label: platformLabel(roles),
     children,
     worker: children[w],
     workerMetrics: `${urls[w]}/metrics`,
     apiUrl,
+    apiUrls: urls.filter((_, i) => roles[i] !== 'worker'),
+    workers: children.filter((_, i) => roles[i] !== 'api'),
     admin,
   };
+}
+
+/** `api+worker`, or `2 api + 3 worker` when a role repeats. */
+function platformLabel(roles: string[]): string {
+  const counts = new Map<string, number>();
+  for (const r of roles) counts.set(r, (counts.get(r) ?? 0) + 1);
+  if ([...counts.values()].every((n) => n === 1)) return roles.join('+');
+  return [...counts].map(([r, n]) => `${n} ${r}`).join(' + ');
 }
 
 export async function stopPlatform(env: Env, p: Platform): Promise<void> {
