@@ -9,6 +9,7 @@
  *                                     platform processes, into bench/.tmp/
  *   npm run bench -- --keep           keep the bench database (dropped by default)
  *   npm run bench -- --scale=0.2      scale event, job and row counts (for quick iterations)
+ *   npm run bench -- --only=e --history-rows 10000000   (e) over 10 M generated deliveries
  *   npm run bench -- --explain=5      log plans of the bench database's statements slower than 5 ms
  *                                     (auto_explain, into PostgreSQL's server log)
  *   npm run bench -- --node-args="--max-semi-space-size=32"   flags for the platform's node
@@ -36,7 +37,7 @@ import { Pool } from 'pg';
 import { ensureDatabase, runMigrations } from '../src/database/migrate';
 import { getTestPki } from '../tools/pki/test-ca';
 import { Env, failures, log, results, scenario } from './lib/harness';
-import { FULL, Options, SMOKE, Scenario, parseArgs, scaled } from './lib/options';
+import { FULL, Options, SMOKE, Scenario, parseArgs, scaled, withHistoryRows } from './lib/options';
 import {
   buildPlatform,
   startDriver,
@@ -115,7 +116,7 @@ function makeEnv(opts: Options, setup: Setup): Env {
   const receiver = spawnNode('receiver', join(ROOT, 'bench', 'receiver.ts'));
   return {
     opts,
-    sizes: scaled(opts.smoke ? SMOKE : FULL, opts.scale),
+    sizes: withHistoryRows(scaled(opts.smoke ? SMOKE : FULL, opts.scale), opts.historyRows),
     runId,
     databaseUrl,
     redisPrefix,

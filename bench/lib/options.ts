@@ -87,6 +87,8 @@ export interface Options {
   explainMs: number | null;
   /** Extra flags for node in the platform's processes (experiments). */
   nodeArgs: string[];
+  /** (e)'s generated deliveries, instead of its size (`--history-rows N`, not scaled). */
+  historyRows: number | null;
 }
 
 export function parseArgs(argv: string[]): Options {
@@ -98,12 +100,26 @@ export function parseArgs(argv: string[]): Options {
     scale: 1,
     explainMs: null,
     nodeArgs: [],
+    historyRows: null,
   };
-  for (const arg of argv) {
+  // `--history-rows N` and `--history-rows=N` alike.
+  const args = argv.flatMap((a, i) =>
+    a === '--history-rows'
+      ? [`--history-rows=${argv[i + 1] ?? ''}`]
+      : argv[i - 1] === '--history-rows'
+        ? []
+        : [a],
+  );
+  for (const arg of args) {
     if (arg === '--smoke') opts.smoke = true;
     else if (arg === '--profile') opts.profile = true;
     else if (arg === '--keep') opts.keep = true;
-    else if (arg.startsWith('--explain=')) opts.explainMs = Number(arg.slice('--explain='.length));
+    else if (arg.startsWith('--history-rows=')) {
+      opts.historyRows = Number(arg.slice('--history-rows='.length).replaceAll('_', ''));
+      if (!Number.isInteger(opts.historyRows) || opts.historyRows < 1)
+        throw new Error(`bad ${arg}`);
+    } else if (arg.startsWith('--explain='))
+      opts.explainMs = Number(arg.slice('--explain='.length));
     else if (arg.startsWith('--node-args=')) {
       opts.nodeArgs = arg.slice('--node-args='.length).split(' ').filter(Boolean);
     } else if (arg.startsWith('--scale=')) {
@@ -115,7 +131,11 @@ export function parseArgs(argv: string[]): Options {
         if (!(SCENARIOS as readonly string[]).includes(p)) throw new Error(`unknown scenario ${p}`);
       }
       opts.only = new Set(picked as Scenario[]);
-    } else throw new Error(`unknown argument ${arg} (known: --smoke --only=… --profile --keep)`);
+    } else {
+      throw new Error(
+        `unknown argument ${arg} (known: --smoke --only=… --profile --keep --scale=… --history-rows N)`,
+      );
+    }
   }
   return opts;
 }
@@ -131,4 +151,9 @@ export function scaled(s: Sizes, k: number): Sizes {
     h: { ...s.h, backlog: n(s.h.backlog) },
     j: { ...s.j, events: n(s.j.events) },
   };
+}
+
+/** `--history-rows N`: (e)'s size, whatever the run's scale. */
+export function withHistoryRows(s: Sizes, rows: number | null): Sizes {
+  return rows === null ? s : { ...s, e: { ...s.e, rows } };
 }

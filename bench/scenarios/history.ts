@@ -1,11 +1,27 @@
-/** (e): the console's delivery history over a large generated table. */
-import { performance } from 'node:perf_hooks';
-import { EVENT_NAMES } from '../../src/events/catalogue';
+/**
+ * (e): the console's delivery history over a large generated history (history-load.ts): every
+ * query the console makes, each timed on its own — the list unfiltered, by status, webhook,
+ * event, ordering key, a day, their combinations, the next pages by keyset cursor, a delivery's
+ * detail with its attempts, and the webhooks page (last delivery and 24 h success rate).
+ */
+import type { AdminClient } from '../lib/admin';
 import { Env, Platform, createHooks, log } from '../lib/harness';
 import { LatencySummary, round, summarize } from '../lib/stats';
+import { RARE_EVENTS, loadHistory } from './history-load';
 
 /** Webhooks that own (e)'s generated history. */
 const HISTORY_WEBHOOKS = 50;
+/** The default retention (30 days) less one, so nothing is due for purging during the run. */
+const HISTORY_DAYS = 29;
+/** The console's page size. */
+const PAGE = 50;
+
+type Page = { data: { id: string }[]; next_cursor: string | null };
+
+interface Kind {
+  name: string;
+  query: (k: number) => string;
+}
 
 /** (e): history over generated rows. */
 export async function scenarioE(env: Env, p: Platform): Promise<Record<string, unknown>> {
@@ -18,143 +34,150 @@ export async function scenarioE(env: Env, p: Platform): Promise<Record<string, u
     'autocall.campaign.finished',
     HISTORY_WEBHOOKS,
   );
-  log(`e: generating ${rows} deliveries with one INSERT … SELECT generate_series`);
-  // 12 common events share ~99 %, 4 lifecycle events are rare (0.2 % each), as in real traffic.
-  const rare = new Set<string>([
-    'telesales.campaign.completed',
-    'autocall.campaign.started',
-    'autocall.campaign.paused',
-    'autocall.campaign.finished',
-  ]);
-  const slots: string[] = [];
-  for (const name of EVENT_NAMES) {
-    const weight = rare.has(name) ? 2 : 83;
-    for (let i = 0; i < weight; i++) slots.push(name);
-  }
-  const t0 = performance.now();
-  await env.pg.query(
-    `WITH hooks AS (
-       SELECT array_agg(id ORDER BY created_at, id) AS ids,
-              array_agg(display_name ORDER BY created_at, id) AS names,
-              array_agg(url ORDER BY created_at, id) AS urls, count(*)::int AS n
-         FROM webhooks WHERE id = ANY($3::uuid[])),
-     g AS (
-       SELECT g, h.ids, h.names, h.urls,
-              -- a skewed webhook choice: a few webhooks carry most of the traffic
-              1 + floor(h.n * power(((g * 104729) % 10007) / 10007.0, 2))::int AS w,
-              ($2::text[])[(1 + (g * 7919) % array_length($2::text[], 1))::int] AS ev,
-              (g * 31) % 1000 AS s
-         FROM generate_series(1::bigint, $1::bigint) AS g, hooks h)
-     INSERT INTO deliveries (id, event_id, webhook_id, webhook_name, url, event, body, status,
-                             attempt_count, next_attempt_at, last_response_status, last_error,
-                             created_at, updated_at)
-     SELECT gen_random_uuid(), 1000000000000 + g, ids[w], names[w], urls[w], ev,
-            '{"event":"' || ev || '","timestamp":"2026-06-29T03:30:12.000Z","tenant_id":1,"data":{"n":' || g
-              || ',"call_uuid":"6f1c2b0e-4d1a-4c8e-9a57-3e2f8b1d7c40","extension":"1001","direction":"inbound","caller_number":"84912345678","destination_number":"1001","hangup_cause":"NORMAL_CLEARING"}}',
-            CASE WHEN s < 950 THEN 'succeeded' WHEN s < 989 THEN 'dead_letter'
-                 WHEN s < 999 THEN 'cancelled' ELSE 'retrying' END,
-            CASE WHEN s < 950 THEN 1 WHEN s < 989 THEN 4 ELSE 2 END,
-            CASE WHEN s >= 999 THEN now() + interval '10 minutes' END,
-            CASE WHEN s < 950 THEN 200 WHEN s < 999 THEN 500 END,
-            CASE WHEN s >= 950 AND s < 999 THEN 'http_status: HTTP 500 Internal Server Error' END,
-            date_trunc('milliseconds', now() - make_interval(secs => (g::float8 / $1::bigint) * 29 * 86400)),
-            date_trunc('milliseconds', now() - make_interval(secs => (g::float8 / $1::bigint) * 29 * 86400))
-       FROM g`,
-    [rows, slots, owners.map((o) => o.id)],
-  );
-  const insertSeconds = (performance.now() - t0) / 1000;
-  const t1 = performance.now();
-  await env.pg.query(`VACUUM ANALYZE deliveries`);
-  const vacuumSeconds = (performance.now() - t1) / 1000;
-  const total = (await env.pg.query(`SELECT count(*)::int AS n FROM deliveries`)).rows[0] as {
-    n: number;
-  };
-  const size = (
-    await env.pg.query(
-      `SELECT pg_total_relation_size('deliveries')::float8 AS total,
-              pg_relation_size('deliveries')::float8 AS heap,
-              pg_indexes_size('deliveries')::float8 AS indexes`,
-    )
-  ).rows[0] as { total: number; heap: number; indexes: number };
+  log(`e: generating ${rows} deliveries and their attempts over ${HISTORY_DAYS} days`);
+  const loaded = await loadHistory(env.pg, {
+    rows,
+    days: HISTORY_DAYS,
+    webhookIds: owners.map((o) => o.id),
+  });
+  const size = await tableSizes(env);
   log(
-    `e: ${rows} rows in ${insertSeconds.toFixed(1)} s (+ VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s); table now ${total.n} rows`,
+    `e: ${loaded.deliveries} deliveries and ${loaded.attempts} attempts in ` +
+      `${loaded.loadSeconds.toFixed(1)} s (+ ANALYZE ${loaded.analyzeSeconds.toFixed(1)} s); ` +
+      `deliveries ${size.deliveries.total} MB, attempts ${size.attempts.total} MB`,
   );
+  const kinds = await queryKinds(
+    env,
+    owners.map((o) => o.id),
+  );
+  const t = await timeQueries(p.admin, kinds, env.sizes.e.repeats);
+  const overall = summarize(t.all);
+  const slowest = Object.entries(t.perKind).sort((a, b) => b[1].p95 - a[1].p95)[0];
+  log(
+    `e: ${overall.n} requests, p50 ${overall.p50} ms, p95 ${overall.p95} ms, max ${overall.max} ms; ` +
+      `slowest p95: ${slowest[0]} ${slowest[1].p95} ms`,
+  );
+  return {
+    generatedRows: rows,
+    deliveries: loaded.deliveries,
+    attempts: loaded.attempts,
+    loadSeconds: round(loaded.loadSeconds, 1),
+    vacuumAnalyzeSeconds: round(loaded.analyzeSeconds, 1),
+    tableMb: size,
+    requests: overall.n,
+    latencyMs: overall,
+    slowestKind: { name: slowest[0], p95: slowest[1].p95 },
+    perKind: t.perKind,
+  };
+}
 
+async function tableSizes(env: Env) {
+  const mb = (v: number) => round(v / 1048576, 0);
+  const of = async (table: string) => {
+    // A partitioned table's size is its partitions' (a plain table is its own only one).
+    const r = (
+      await env.pg.query(
+        `SELECT sum(pg_total_relation_size(relid))::float8 AS total,
+                sum(pg_relation_size(relid))::float8 AS heap,
+                sum(pg_indexes_size(relid))::float8 AS indexes
+           FROM (SELECT relid FROM pg_partition_tree($1::regclass)
+                 UNION SELECT $1::regclass) t`,
+        [table],
+      )
+    ).rows[0] as { total: number; heap: number; indexes: number };
+    return { heap: mb(r.heap), indexes: mb(r.indexes), total: mb(r.total) };
+  };
+  return { deliveries: await of('deliveries'), attempts: await of('delivery_attempts') };
+}
+
+/** The console's filters, with values picked from the generated history. */
+async function queryKinds(env: Env, owners: string[]): Promise<Kind[]> {
   const hooks = (
     await env.pg.query(
       `SELECT webhook_id AS id, count(*)::int AS n FROM deliveries
         WHERE webhook_id = ANY($1::uuid[]) GROUP BY webhook_id ORDER BY count(*) DESC`,
-      [owners.map((o) => o.id)],
+      [owners],
     )
   ).rows as { id: string; n: number }[];
   const big = hooks.slice(0, 5).map((h) => h.id);
   const small = hooks.slice(-5).map((h) => h.id);
+  // Keys of calls and leads from every part of the window (a key's deliveries are a few rows).
+  const keys = (
+    await env.pg.query(
+      `SELECT (SELECT ordering_key FROM deliveries
+                WHERE webhook_id = ANY($1::uuid[]) AND ordering_key ~ '^(call|lead):'
+                  AND created_at < now() - make_interval(hours => k * 30)
+                ORDER BY created_at DESC LIMIT 1) AS key
+         FROM generate_series(0, 19) AS k`,
+      [owners],
+    )
+  ).rows.filter((r: { key: string | null }) => r.key !== null) as { key: string }[];
   const common = ['pbx.call.hangup', 'telesales.lead.updated', 'autocall.lead.dialed'];
-  const rareList = [...rare];
   const day = (k: number) => {
-    const from = new Date(Date.now() - (3 + k) * 86_400_000);
+    const from = new Date(Date.now() - (3 + (k % 20)) * 86_400_000);
     return `from=${from.toISOString()}&to=${new Date(from.getTime() + 86_400_000).toISOString()}`;
   };
-  const kinds: { name: string; query: (k: number) => string }[] = [
+  const pick = <T>(list: T[], k: number) => list[k % list.length];
+  return [
     { name: 'newest', query: () => '' },
-    { name: 'webhook (large)', query: (k) => `webhook_id=${big[k % big.length]}` },
-    { name: 'webhook (small)', query: (k) => `webhook_id=${small[k % small.length]}` },
+    { name: 'webhook (large)', query: (k) => `webhook_id=${pick(big, k)}` },
+    { name: 'webhook (small)', query: (k) => `webhook_id=${pick(small, k)}` },
     { name: 'status=dead_letter', query: () => 'status=dead_letter' },
     { name: 'status=retrying', query: () => 'status=retrying' },
-    { name: 'event (common)', query: (k) => `event=${common[k % common.length]}` },
-    { name: 'event (rare)', query: (k) => `event=${rareList[k % rareList.length]}` },
+    { name: 'status=cancelled', query: () => 'status=cancelled' },
+    { name: 'event (common)', query: (k) => `event=${pick(common, k)}` },
+    { name: 'event (rare)', query: (k) => `event=${pick(RARE_EVENTS, k)}` },
     {
-      name: 'webhook+dead_letter',
-      query: (k) => `webhook_id=${big[k % big.length]}&status=dead_letter`,
+      name: 'ordering key',
+      query: (k) => `ordering_key=${encodeURIComponent(pick(keys, k).key)}`,
     },
-    {
-      name: 'webhook+event',
-      query: (k) => `webhook_id=${big[k % big.length]}&event=${common[k % 3]}`,
-    },
+    { name: 'webhook+dead_letter', query: (k) => `webhook_id=${pick(big, k)}&status=dead_letter` },
+    { name: 'webhook+event', query: (k) => `webhook_id=${pick(big, k)}&event=${pick(common, k)}` },
     { name: 'one day', query: (k) => day(k) },
-    { name: 'webhook+one day', query: (k) => `webhook_id=${big[k % big.length]}&${day(k)}` },
-    { name: 'dead_letter+event', query: (k) => `status=dead_letter&event=${common[k % 3]}` },
+    { name: 'webhook+one day', query: (k) => `webhook_id=${pick(big, k)}&${day(k)}` },
+    { name: 'dead_letter+event', query: (k) => `status=dead_letter&event=${pick(common, k)}` },
   ];
-  type Page = { data: unknown[]; next_cursor: string | null };
-  const get = (q: string) =>
-    p.admin.timedGet<Page>(`/api/admin/deliveries?limit=50${q ? `&${q}` : ''}`);
-  // Warm: each kind once, untimed.
-  for (const k of kinds) await get(k.query(0));
-  const perKind: Record<string, LatencySummary> = {};
-  const all: number[] = [];
+}
+
+/**
+ * Each kind `repeats` times (after one untimed round), its pages 2 and 3 by cursor timed as
+ * "next page (keyset)", the detail of a delivery of each first page, and the webhooks page.
+ */
+async function timeQueries(admin: AdminClient, kinds: Kind[], repeats: number) {
+  const get = (q: string) => admin.timedGet<Page>(`/api/admin/deliveries?limit=${PAGE}${q}`);
+  const times = new Map<string, number[]>();
+  const add = (name: string, ms: number) => {
+    const list = times.get(name) ?? [];
+    list.push(ms);
+    times.set(name, list);
+  };
+  const ids: string[] = [];
+  for (const k of kinds) await get(k.query(0) ? `&${k.query(0)}` : '');
   for (const kind of kinds) {
-    const times: number[] = [];
-    for (let i = 0; i < env.sizes.e.repeats; i++) {
-      const q = kind.query(i);
+    for (let i = 0; i < repeats; i++) {
+      const q = kind.query(i) ? `&${kind.query(i)}` : '';
       const first = await get(q);
-      times.push(first.ms);
-      // Following the cursor: pages 2 and 3 of the same filter.
+      add(kind.name, first.ms);
+      const rows = first.body.data;
+      if (rows.length) ids.push(rows[(i * 7) % rows.length].id);
       let cursor = first.body.next_cursor;
       for (let page = 2; page <= 3 && cursor; page++) {
-        const next = await get(`${q ? `${q}&` : ''}cursor=${encodeURIComponent(cursor)}`);
-        times.push(next.ms);
+        const next = await get(`${q}&cursor=${encodeURIComponent(cursor)}`);
+        add('next page (keyset)', next.ms);
         cursor = next.body.next_cursor;
       }
     }
-    perKind[kind.name] = summarize(times);
-    all.push(...times);
   }
-  const overall = summarize(all);
-  log(
-    `e: ${overall.n} requests, p50 ${overall.p50} ms, p95 ${overall.p95} ms, max ${overall.max} ms`,
-  );
-  return {
-    generatedRows: rows,
-    tableRows: total.n,
-    insertSeconds: round(insertSeconds, 1),
-    vacuumAnalyzeSeconds: round(vacuumSeconds, 1),
-    tableMb: {
-      heap: round(size.heap / 1048576, 0),
-      indexes: round(size.indexes / 1048576, 0),
-      total: round(size.total / 1048576, 0),
-    },
-    requests: overall.n,
-    latencyMs: overall,
-    perKind,
-  };
+  for (const id of ids)
+    add('detail (with attempts)', (await admin.timedGet(`/api/admin/deliveries/${id}`)).ms);
+  await admin.timedGet('/api/admin/webhooks');
+  for (let i = 0; i < repeats; i++)
+    add('webhooks page (stats)', (await admin.timedGet('/api/admin/webhooks')).ms);
+  const perKind: Record<string, LatencySummary> = {};
+  const all: number[] = [];
+  for (const [name, list] of times) {
+    perKind[name] = summarize(list);
+    all.push(...list);
+  }
+  return { perKind, all };
 }
