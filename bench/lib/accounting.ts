@@ -3,7 +3,8 @@ import Redis from 'ioredis';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { request } from 'undici';
-import { cpuSeconds, machineTicks, pidsOf, rssMb } from './proc';
+import type { Env, Platform } from './harness';
+import { type Child, cpuSeconds, machineTicks, pidsOf, rssMb } from './proc';
 import { round } from './stats';
 
 export interface Snapshot {
@@ -151,6 +152,17 @@ export class Accounting {
 }
 
 /** RSS and receiver progress every second while a scenario runs. */
+/** The accounting of a platform's processes under a load driver. */
+export function platformAccounting(env: Env, p: Platform, driver: Child): Accounting {
+  return new Accounting(
+    env.pg,
+    env.redis,
+    () => p.children.map((c) => c.pid),
+    env.receiver.pid,
+    driver.pid,
+  );
+}
+
 export class Sampler {
   readonly points: { t: number; rssMb: number; heapUsedMb: number; received: number }[] = [];
   private timer: NodeJS.Timeout | null = null;

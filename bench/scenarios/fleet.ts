@@ -8,7 +8,7 @@
 import { request } from 'undici';
 import type { EventName } from '../../src/events/catalogue';
 import type { ImportArgs, ImportResult } from '../driver';
-import { Accounting, Snapshot } from '../lib/accounting';
+import { Accounting, Snapshot, platformAccounting } from '../lib/accounting';
 import { waitUntil } from '../lib/admin';
 import {
   Env,
@@ -273,13 +273,7 @@ export async function scenarioJ(
   if (warmupEvents > 0) await warmUp(env, driver, importArgs(warmupEvents, 0), hooks);
 
   const expected = events * webhooks;
-  const acct = new Accounting(
-    env.pg,
-    env.redis,
-    () => p.children.map((c) => c.pid),
-    env.receiver.pid,
-    driver.pid,
-  );
+  const acct = platformAccounting(env, p, driver);
   const victim = p.workers[p.workers.length - 1];
   log(
     `j: ${events} leads imported through ${p.apiUrls.length} api process(es) × ${webhooks} ` +

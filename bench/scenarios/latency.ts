@@ -2,7 +2,7 @@
 import type { EventName } from '../../src/events/catalogue';
 import type { PacedArgs } from '../driver';
 import type { TagReport } from '../receiver';
-import { Accounting, Resources } from '../lib/accounting';
+import { type Resources, platformAccounting } from '../lib/accounting';
 import { waitUntil } from '../lib/admin';
 import {
   Env,
@@ -34,13 +34,7 @@ export async function paced(
   verification: Verification;
 }> {
   await createHooks(env, p.admin, tag, event, modes.length, { mode: (i) => modes[i] });
-  const acct = new Accounting(
-    env.pg,
-    env.redis,
-    () => p.children.map((c) => c.pid),
-    env.receiver.pid,
-    driver.pid,
-  );
+  const acct = platformAccounting(env, p, driver);
   log(`${tag}: ${rate} events/s for ${seconds} s to ${modes.join('+')} webhooks`);
   const s0 = await acct.snap();
   const r = await driver.rpc.call<{ published: number; maxLagMs: number }>('publishPaced', {

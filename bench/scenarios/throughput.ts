@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { EventName } from '../../src/events/catalogue';
 import type { BaselineArgs, BaselineResult } from '../baseline';
 import type { BulkArgs } from '../driver';
-import { Accounting, Sampler } from '../lib/accounting';
+import { Accounting, Sampler, platformAccounting } from '../lib/accounting';
 import { waitUntil } from '../lib/admin';
 import {
   Env,
@@ -122,13 +122,7 @@ export async function throughput(
     await env.receiver.rpc.call('reset', { tag });
   }
   const expected = events * webhooks;
-  const acct = new Accounting(
-    env.pg,
-    env.redis,
-    () => p.children.map((c) => c.pid),
-    env.receiver.pid,
-    driver.pid,
-  );
+  const acct = platformAccounting(env, p, driver);
   const sampler = new Sampler(p.worker.pid, p.workerMetrics, () => received(env, tag));
   const rssBefore = rssMb(p.worker.pid);
   log(`${tag}: ${events} events × ${webhooks} webhooks = ${expected} deliveries (${p.label})`);
