@@ -5,14 +5,16 @@ import { DeliveriesModule } from './modules/deliveries/deliveries.module';
 import { PbxModule } from './modules/pbx/pbx.module';
 import { TelesalesModule } from './modules/telesales/telesales.module';
 import { QueueModule } from './platform/queue.module';
+import { WorkerModule } from './platform/worker.module';
 
-/** The product's feature modules for a role; each decides what it runs in that role. */
+/** The product's feature modules, and what the role runs in the background (WorkerModule). */
 export function featureModules(config: AppConfig): (Type | DynamicModule)[] {
   return [
     QueueModule.forRoot(config),
-    DeliveriesModule.forRoot(config),
+    DeliveriesModule,
     PbxModule,
     TelesalesModule,
     AutocallModule,
+    WorkerModule.forRole(config.ZORIO_ROLE),
   ];
 }

@@ -6,6 +6,7 @@ import { ensureDatabase, runMigrations } from './database/migrate';
 import { createHttpApp, createWorkerContext } from './bootstrap';
 import { UsersService } from './modules/auth/users.service';
 import { startOpsServer } from './ops/ops-server';
+import { ROLES } from './platform/worker.module';
 
 function announceFirstAdmin(email: string, password: string): void {
   const line = '='.repeat(72);
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const ran = await runMigrations(config.DATABASE_URL);
   if (ran.length) log.log(`Ran migrations: ${ran.join(', ')}`);
 
-  if (!config.runsHttp) {
+  if (!ROLES[config.ZORIO_ROLE].api) {
     const worker = await createWorkerContext(config);
     const ops = await startOpsServer(worker, config.PORT);
     process.once('SIGTERM', () => ops.close());

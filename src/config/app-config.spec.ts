@@ -44,7 +44,6 @@ describe('loadConfig', () => {
     expect(c.retrySchedule).toEqual([30, 300, 1800]);
     expect(c.cookieSecure).toBe(false);
     expect(c.secretsKey).toHaveLength(32);
-    expect(c.runsHttp && c.runsWorkers).toBe(true);
   });
 
   it('reads every variable, converting numbers and booleans', () => {
@@ -88,8 +87,6 @@ describe('loadConfig', () => {
     });
     expect(c.retrySchedule).toEqual([0.2, 0.5, 1]);
     expect(c.cookieSecure).toBe(true);
-    expect(c.runsHttp).toBe(false);
-    expect(c.runsWorkers).toBe(true);
   });
 
   it('turns Secure cookies on in production unless COOKIE_SECURE says otherwise', () => {

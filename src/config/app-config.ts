@@ -200,14 +200,6 @@ export class AppConfig {
   get trustProxy(): false | string[] {
     return parseTrustProxy(this.TRUST_PROXY) ?? false;
   }
-
-  get runsHttp(): boolean {
-    return this.ZORIO_ROLE !== 'worker';
-  }
-
-  get runsWorkers(): boolean {
-    return this.ZORIO_ROLE !== 'api';
-  }
 }
 
 export const CONFIG_KEYS = Object.keys(new AppConfig()).concat(['SECRETS_KEY', 'SESSION_SECRET']);

@@ -68,7 +68,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.subscribers.push(subscriber);
   }
 
-  /** The relay runs only in worker roles; call from a module that decided so. */
+  /** Runs the relay from bootstrap on: only the roles src/platform/worker.module.ts says. */
   enable(): void {
     this.enabled = true;
   }

@@ -1,13 +1,16 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { DynamicModule, Inject, Module, OnModuleInit, Provider } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
-import { AppConfig } from '../../config/app-config';
 import { OutboxRelay } from '../../events/outbox-relay';
 import { HealthRegistry } from '../../ops/health.registry';
 import { QueueName } from '../../platform/queues';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DeliveriesController, WebhookDeliveriesController } from './deliveries.controller';
 import { DeliveryMetrics } from './delivery-metrics';
+import { Delivery } from './entities/delivery.entity';
+import { DeliveryAttempt } from './entities/delivery-attempt.entity';
+import { DeliveryLane } from './entities/delivery-lane.entity';
 import { FanOutSubscriber } from './fan-out.subscriber';
 import { DeliveryHistory } from './history/delivery-history.service';
 import { AttemptRecorder } from './lanes/attempt-recorder';
@@ -23,68 +26,56 @@ import { ReplayService } from './replay.service';
 import { MaintenanceProcessor, Retention } from './retention';
 import { TestEventsService } from './test-events.service';
 import { WebhookLifecycle } from './webhook-lifecycle';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Delivery } from './entities/delivery.entity';
-import { DeliveryAttempt } from './entities/delivery-attempt.entity';
-import { DeliveryLane } from './entities/delivery-lane.entity';
-
-const WORKERS = Symbol('deliveries:workers');
 
 /**
  * Fan-out, lanes (claim → sign → send → record), history, replay, test events and retention.
- * Every role can signal lanes and send test events; only worker roles (all, worker) relay the
- * outbox, drain lanes, sweep and run the maintenance jobs.
+ * Every role can signal lanes and send test events. What runs in the background (the lanes'
+ * worker and sweeper, the maintenance jobs) is in LaneWorkersModule and MaintenanceWorkersModule
+ * below, which src/platform/worker.module.ts imports in the roles that run them.
  */
-@Module({})
+@Module({
+  imports: [TypeOrmModule.forFeature([Delivery, DeliveryAttempt, DeliveryLane]), WebhooksModule],
+  controllers: [DeliveriesController, WebhookDeliveriesController],
+  providers: [
+    DeliveryMetrics,
+    LaneClaims,
+    AttemptSender,
+    AttemptRecorder,
+    LaneStates,
+    LaneRateLimiter,
+    LaneSignals,
+    LaneDrainer,
+    DeliveryHistory,
+    ReplayService,
+    TestEventsService,
+    Retention,
+    FanOutSubscriber,
+    WebhookLifecycle,
+  ],
+  exports: [DeliveryHistory, LaneDrainer, LaneSignals, ReplayService, Retention, WebhooksModule],
+})
 export class DeliveriesModule implements OnModuleInit {
   constructor(
-    @Inject(WORKERS) private readonly workers: boolean,
     private readonly relay: OutboxRelay,
     private readonly fanOut: FanOutSubscriber,
     private readonly health: HealthRegistry,
     @InjectQueue(QueueName.Lanes) private readonly queue: Queue,
   ) {}
 
-  static forRoot(config: AppConfig): DynamicModule {
-    const workerProviders: Provider[] = config.runsWorkers
-      ? [LaneProcessor, LaneSweeper, MaintenanceProcessor]
-      : [];
-    return {
-      module: DeliveriesModule,
-      imports: [
-        TypeOrmModule.forFeature([Delivery, DeliveryAttempt, DeliveryLane]),
-        WebhooksModule,
-      ],
-      controllers: [DeliveriesController, WebhookDeliveriesController],
-      providers: [
-        { provide: WORKERS, useValue: config.runsWorkers },
-        DeliveryMetrics,
-        LaneClaims,
-        AttemptSender,
-        AttemptRecorder,
-        LaneStates,
-        LaneRateLimiter,
-        LaneSignals,
-        LaneDrainer,
-        DeliveryHistory,
-        ReplayService,
-        TestEventsService,
-        Retention,
-        FanOutSubscriber,
-        WebhookLifecycle,
-        ...workerProviders,
-      ],
-      exports: [DeliveryHistory],
-    };
-  }
-
+  /** Fan-out subscribes in every role; the relay hands it events only where it runs. */
   onModuleInit(): void {
     this.health.register('queue', async () => {
       await this.queue.getJobCounts('waiting');
       return { status: 'up' };
     });
-    if (!this.workers) return;
     this.relay.subscribe(this.fanOut);
-    this.relay.enable();
   }
 }
+
+/** The lanes' BullMQ worker (LaneProcessor) and the lane sweeper. */
+@Module({ imports: [DeliveriesModule], providers: [LaneProcessor, LaneSweeper] })
+export class LaneWorkersModule {}
+
+/** The maintenance queue's worker (retention, bulk replays) and the daily retention schedule. */
+@Module({ imports: [DeliveriesModule], providers: [MaintenanceProcessor] })
+export class MaintenanceWorkersModule {}

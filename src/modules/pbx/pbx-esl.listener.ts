@@ -17,9 +17,10 @@ import { PbxCallsService } from './pbx-calls.service';
 const RECORD_ATTEMPTS = 3;
 
 /**
- * Runs the FreeSWITCH event socket client in worker roles when `PBX_ESL_HOST` is set, turns
+ * Runs the FreeSWITCH event socket client when `PBX_ESL_HOST` is set and the role runs it
+ * (PbxEslClientModule, imported by src/platform/worker.module.ts, enables it), turns
  * channel events into call facts (see call-event-mapper) and records them one at a time, in
- * arrival order. Readiness check `pbx`: `disabled` without a host (or in an api-only process),
+ * arrival order. Readiness check `pbx`: `disabled` without a host (or in a role that does not run it),
  * `up` while subscribed, `degraded` (never `down`: the platform still serves everything else)
  * while the PBX is away and the client retries with backoff.
  */
@@ -29,6 +30,7 @@ export class PbxEslListener implements OnModuleInit, OnApplicationBootstrap, OnM
   private client: EslClient | null = null;
   private chain: Promise<void> = Promise.resolve();
   private stopping = false;
+  private runs = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -36,8 +38,13 @@ export class PbxEslListener implements OnModuleInit, OnApplicationBootstrap, OnM
     private readonly calls: PbxCallsService,
   ) {}
 
+  /** This role runs the client (called before bootstrap by PbxEslClientModule). */
+  enable(): void {
+    this.runs = true;
+  }
+
   get enabled(): boolean {
-    return Boolean(this.config.PBX_ESL_HOST) && this.config.runsWorkers;
+    return Boolean(this.config.PBX_ESL_HOST) && this.runs;
   }
 
   onModuleInit(): void {
@@ -66,7 +73,7 @@ export class PbxEslListener implements OnModuleInit, OnApplicationBootstrap, OnM
 
   check(): CheckResult {
     if (!this.config.PBX_ESL_HOST) return { status: 'disabled', detail: 'PBX_ESL_HOST is not set' };
-    if (!this.config.runsWorkers) {
+    if (!this.runs) {
       return { status: 'disabled', detail: 'the event socket client runs in worker processes' };
     }
     const state = this.client?.state ?? 'disconnected';

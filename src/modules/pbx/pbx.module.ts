@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { CallCloser } from './call-closer';
 import { CdrController } from './cdr.controller';
 import { CdrService } from './cdr.service';
@@ -12,7 +12,7 @@ import { PbxCall } from './entities/pbx-call.entity';
 import { PbxCdr } from './entities/pbx-cdr.entity';
 
 /**
- * PBX: live call events from FreeSWITCH's event socket (worker roles, when PBX_ESL_HOST is set)
+ * PBX: live call events from FreeSWITCH's event socket (roles that run it, when PBX_ESL_HOST is set)
  * and the CDR pipeline (`/api/pbx/cdr`). Owns `pbx_calls` and `pbx_cdrs`.
  */
 @Module({
@@ -26,5 +26,16 @@ import { PbxCdr } from './entities/pbx-cdr.entity';
     StaleCallsService,
     PbxMetrics,
   ],
+  exports: [PbxEslListener],
 })
 export class PbxModule {}
+
+/** Runs the event socket client (PbxEslListener) in the roles whose WorkerModule imports this. */
+@Module({ imports: [PbxModule] })
+export class PbxEslClientModule implements OnModuleInit {
+  constructor(private readonly listener: PbxEslListener) {}
+
+  onModuleInit(): void {
+    this.listener.enable();
+  }
+}
