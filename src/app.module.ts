@@ -40,6 +40,36 @@ export const REDACTED_LOG_PATHS = [
   '*.token',
 ];
 
+/** JSON logs and a request id on every response (pino-http), for the API and the ops app. */
+export function requestLogging(config: AppConfig, options: AppOptions = {}): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: [
+      {
+        level: config.LOG_LEVEL,
+        redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+        genReqId: (req, res) => {
+          const given = req.headers['x-request-id'];
+          const id =
+            typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+          res.setHeader('X-Request-Id', id);
+          return id;
+        },
+        autoLogging: {
+          ignore: (req) => req.url === '/health/live' || req.url === '/metrics',
+        },
+        serializers: {
+          req: (req: { id: unknown; method: string; url: string }) => ({
+            id: req.id,
+            method: req.method,
+            url: req.url.split('?')[0],
+          }),
+        },
+      },
+      options.logStream ?? logDestination(process.stdout, config.NODE_ENV),
+    ],
+  });
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
@@ -48,32 +78,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: [
-            {
-              level: config.LOG_LEVEL,
-              redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
-              genReqId: (req, res) => {
-                const given = req.headers['x-request-id'];
-                const id =
-                  typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-                res.setHeader('X-Request-Id', id);
-                return id;
-              },
-              autoLogging: {
-                ignore: (req) => req.url === '/health/live' || req.url === '/metrics',
-              },
-              serializers: {
-                req: (req: { id: unknown; method: string; url: string }) => ({
-                  id: req.id,
-                  method: req.method,
-                  url: req.url.split('?')[0],
-                }),
-              },
-            },
-            options.logStream ?? logDestination(process.stdout, config.NODE_ENV),
-          ],
-        }),
+        requestLogging(config, options),
         TypeOrmModule.forRoot({
           ...dataSourceOptions(config.DATABASE_URL),
           autoLoadEntities: false,

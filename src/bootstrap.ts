@@ -9,9 +9,10 @@ import { RedisService } from './common/redis.module';
 import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
-import { AppModule, AppOptions } from './app.module';
+import { AppModule, AppOptions, requestLogging } from './app.module';
 import { sessionMiddleware } from './modules/auth/session';
 import { MetricsService } from './ops/metrics';
+import { OpsHttpModule } from './ops/ops-http.module';
 import { featureModules } from './features';
 import { setupOpenApi } from './openapi';
 
@@ -42,13 +43,18 @@ function bodyParserErrors(err: unknown, _req: Request, res: Response, next: Next
   }
 }
 
-export function configureHttp(app: NestExpressApplication, config: AppConfig): void {
-  const redis = app.get(RedisService);
-  const metrics = app.get(MetricsService);
+/** What every HTTP app of the platform has: metrics by route, security headers, error shapes. */
+function configureBase(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(metrics.middleware());
+  app.use(app.get(MetricsService).middleware());
   app.use(securityHeaders(config.cookieSecure));
+  app.useGlobalFilters(new HttpExceptionFilter());
+}
+
+export function configureHttp(app: NestExpressApplication, config: AppConfig): void {
+  const redis = app.get(RedisService);
+  configureBase(app, config);
   const big = json({ limit: '10mb', type: ['application/json', 'application/*+json'] });
   const small = json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
   app.use((req: { path: string }, res: unknown, next: () => void) =>
@@ -59,7 +65,6 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
   app.use(cookieParser());
   app.use('/api/admin', sessionMiddleware(config, redis.client));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new HttpExceptionFilter());
   // Domain API reference: Swagger UI at /api/docs, JSON at /api/docs-json (public; see openapi.ts).
   setupOpenApi(app);
   app.enableShutdownHooks();
@@ -80,17 +85,47 @@ export async function createHttpApp(
   return app;
 }
 
-/** A worker has no HTTP server: the outbox relay, queues and schedules only. */
-export async function createWorkerContext(
+/** The worker role: its work, and the HTTP app that serves its health and metrics. */
+export interface WorkerApp {
+  /** The outbox relay, lanes and schedules (what src/platform/worker.module.ts gives the role). */
+  context: INestApplicationContext;
+  /** The OpsController alone, in a Nest HTTP app of its own (no API, no console). */
+  ops: NestExpressApplication;
+  /** Stops serving, then closes the worker: the lanes' worker first, the sender last. */
+  close: () => Promise<void>;
+}
+
+/**
+ * Builds the worker role (not listening yet). On SIGTERM the ops app stops accepting requests and
+ * the worker closes (Nest's shutdown hooks), then the signal ends the process.
+ */
+export async function createWorkerApp(
   config: AppConfig,
   options: AppOptions = {},
-): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(
+): Promise<WorkerApp> {
+  const context = await NestFactory.createApplicationContext(
     AppModule.forRoot(config, { features: featureModules(config), ...options }),
     { bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
-  await app.init();
-  return app;
+  context.useLogger(context.get(Logger));
+  context.enableShutdownHooks();
+  await context.init();
+  const ops = await NestFactory.create<NestExpressApplication>(
+    OpsHttpModule.of(context, requestLogging(config, options)),
+    { bufferLogs: true },
+  );
+  ops.useLogger(ops.get(Logger));
+  configureBase(ops, config);
+  await ops.init();
+  const stopServing = () => void ops.close();
+  process.once('SIGTERM', stopServing);
+  return {
+    context,
+    ops,
+    close: async () => {
+      process.removeListener('SIGTERM', stopServing);
+      await ops.close();
+      await context.close();
+    },
+  };
 }

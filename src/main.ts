@@ -3,9 +3,8 @@ import { Logger } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { loadEnvFile } from './config/env-file';
 import { ensureDatabase, runMigrations } from './database/migrate';
-import { createHttpApp, createWorkerContext } from './bootstrap';
+import { createHttpApp, createWorkerApp } from './bootstrap';
 import { UsersService } from './modules/auth/users.service';
-import { startOpsServer } from './ops/ops-server';
 import { ROLES } from './platform/worker.module';
 
 function announceFirstAdmin(email: string, password: string): void {
@@ -34,12 +33,10 @@ async function main(): Promise<void> {
   if (ran.length) log.log(`Ran migrations: ${ran.join(', ')}`);
 
   if (!ROLES[config.ZORIO_ROLE].api) {
-    const worker = await createWorkerContext(config);
-    const ops = await startOpsServer(worker, config.PORT);
-    process.once('SIGTERM', () => ops.close());
-    log.log(
-      `Worker started (outbox relay, delivery queues, schedules); health and metrics on port ${config.PORT}`,
-    );
+    const worker = await createWorkerApp(config);
+    await worker.ops.listen(config.PORT);
+    const runs = ROLES[config.ZORIO_ROLE].runs.join(', ');
+    log.log(`Worker started (${runs}); health and metrics on port ${config.PORT}`);
     return;
   }
   const app = await createHttpApp(config);

@@ -309,7 +309,7 @@ describe('the platform process (src/main.ts) and admin:create', () => {
   );
 
   it(
-    'runs a worker role that serves neither the API nor the console',
+    'runs a worker role that serves health and metrics, never the API or the console',
     async () => {
       const workerPort = await freePort();
       const worker = run('src/main.ts', [], {
@@ -325,16 +325,25 @@ describe('the platform process (src/main.ts) and admin:create', () => {
         },
         { timeoutMs: BOOT_TIMEOUT, intervalMs: 200, what: 'the worker to start' },
       );
-      // Nothing listens, or at most an operations endpoint (health, metrics): never the API.
-      if (!(await refusesConnections(workerPort))) {
-        const base = `http://127.0.0.1:${workerPort}`;
-        await request(base).get('/api/admin/auth/me').expect(404);
-        const login = await request(base)
-          .post('/api/admin/auth/login')
-          .send({ email: ADMIN_EMAIL, password: 'whatever it is' });
-        expect([404, 405]).toContain(login.status);
-        expect((await request(base).get('/admin/')).status).toBe(404);
-      }
+      // Its port serves health and metrics (the OpsController in a Nest app), never the API.
+      const base = `http://127.0.0.1:${workerPort}`;
+      expect(await refusesConnections(workerPort)).toBe(false);
+      const live = await request(base).get('/health/live').expect(200, { status: 'ok' });
+      expect(live.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(live.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      await request(base).get('/health/ready').expect(200);
+      expect((await request(base).get('/metrics').expect(200)).text).toContain(
+        'zorio_outbox_lag_seconds',
+      );
+      await request(base).get('/api/admin/auth/me').expect(404, { message: 'Resource not found' });
+      await request(base)
+        .post('/api/admin/auth/login')
+        .send({ email: ADMIN_EMAIL, password: 'whatever it is' })
+        .expect(404);
+      expect((await request(base).get('/admin/')).status).toBe(404);
+      expect(worker.stdout()).toContain(
+        'Worker started (outbox-relay, lanes, maintenance, pbx-esl)',
+      );
       expect(worker.stdout()).not.toContain('Admin Console:');
       expect(passwordLines(worker.stdout())).toEqual([]);
       await stop(worker);

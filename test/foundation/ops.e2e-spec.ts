@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { HealthRegistry } from '../../src/ops/health.registry';
-import { TEST_PASSWORD, TestApp, createUser, login, startApp } from '../support/app';
+import request from 'supertest';
+import {
+  TEST_PASSWORD,
+  TestApp,
+  TestWorker,
+  createUser,
+  login,
+  startApp,
+  startWorker,
+} from '../support/app';
 import { waitFor } from '../support/wait';
 
 /** Health, metrics and logs: public, cheap, and never leaking what they must not. */
@@ -125,5 +134,81 @@ describe('operations', () => {
     expect(all).not.toContain('a wrong password to hide');
     expect(all).not.toContain(cookie);
     expect(all).not.toMatch(/zorio_session=s%3A/);
+  });
+});
+
+/**
+ * The worker role serves the same OpsController in a Nest HTTP app of its own: the same routes and
+ * answers as the API role, with the platform's request ids, security headers and error shapes
+ * (the hand-written server it replaced had none of them and answered 405 to other methods).
+ */
+describe("operations of the worker role (the OpsController in the worker's own Nest app)", () => {
+  let api: TestApp;
+  let w: TestWorker;
+
+  beforeAll(async () => {
+    api = await startApp({ ZORIO_ROLE: 'api', LOG_LEVEL: 'silent' });
+    w = await startWorker({ LOG_LEVEL: 'info' });
+  });
+  afterAll(async () => {
+    await w?.close();
+    await api?.close();
+  });
+
+  it('answers /health/live, /health/ready and /metrics as the API role does', async () => {
+    for (const base of [api.url, w.url]) {
+      await request(base).get('/health/live').expect(200, { status: 'ok' });
+    }
+    const ready = await request(w.url).get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      checks: { database: { status: 'up' }, redis: { status: 'up' }, queue: { status: 'up' } },
+    });
+    const health = w.worker.context.get(HealthRegistry);
+    health.register('probe', () => ({ status: 'down', detail: 'probe says no' }));
+    const down = await request(w.url).get('/health/ready').expect(503);
+    expect(down.body).toMatchObject({
+      status: 'unavailable',
+      checks: { probe: { status: 'down', detail: 'probe says no' } },
+    });
+    health.register('probe', () => ({ status: 'up' }));
+
+    const metrics = await request(w.url).get('/metrics').expect(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.headers['cache-control']).toBe('no-store');
+    expect(metrics.text).toContain('# TYPE zorio_outbox_lag_seconds gauge');
+    expect(metrics.text).toContain('process_cpu_user_seconds_total');
+    // Its own requests are counted by route, as the API's are.
+    expect(metrics.text).toMatch(
+      /zorio_http_requests_total\{method="GET",route="\/health\/live",status="200"\} [1-9]/,
+    );
+  });
+
+  it('is a Nest app: request ids, security headers and error shapes of the API, and no API', async () => {
+    const [fromApi, fromWorker] = await Promise.all(
+      [api.url, w.url].map((base) =>
+        request(base).get('/health/live').set('X-Request-Id', 'ops-worker-1').expect(200),
+      ),
+    );
+    expect(fromWorker.headers['x-request-id']).toBe('ops-worker-1');
+    for (const header of [
+      'content-security-policy',
+      'x-frame-options',
+      'x-content-type-options',
+      'referrer-policy',
+    ]) {
+      expect(fromWorker.headers[header]).toBeDefined();
+      expect(fromWorker.headers[header]).toBe(fromApi.headers[header]);
+    }
+    expect(fromWorker.headers['x-powered-by']).toBeUndefined();
+
+    const stray = await request(w.url).get(`/no-such-route/${randomUUID()}`).expect(404);
+    expect(stray.body).toEqual({ message: 'Resource not found' });
+    expect(stray.body).toEqual((await request(api.url).get('/no-such-route').expect(404)).body);
+    // Another method on an ops route is a route that does not exist, as in the API role.
+    const post = await request(w.url).post('/health/live').expect(404);
+    expect(post.body).toEqual({ message: 'Resource not found' });
+    await request(w.url).get('/api/admin/auth/me').expect(404);
+    await request(w.url).get('/api/admin/event-types').expect(404);
   });
 });

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { createHttpApp } from '../../src/bootstrap';
+import { createHttpApp, createWorkerApp, WorkerApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { featureModules } from '../../src/features';
 import { UsersService } from '../../src/modules/auth/users.service';
@@ -52,6 +52,26 @@ export async function startApp(
     http: () => request.agent(url),
     close: () => app.close(),
   };
+}
+
+export interface TestWorker {
+  worker: WorkerApp;
+  /** Its operations app (health, metrics). */
+  url: string;
+  logs: string[];
+  close: () => Promise<void>;
+}
+
+/** Boots the worker role in this process, as main.ts does, its ops app on a free port. */
+export async function startWorker(env: Record<string, string> = {}): Promise<TestWorker> {
+  const config = loadConfig({ ...process.env, ...env, ZORIO_ROLE: 'worker' });
+  const logs: string[] = [];
+  const logStream = new PassThrough();
+  logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
+  const worker = await createWorkerApp(config, { logStream });
+  await worker.ops.listen(0, '127.0.0.1');
+  const address = worker.ops.getHttpServer().address() as { port: number };
+  return { worker, url: `http://127.0.0.1:${address.port}`, logs, close: () => worker.close() };
 }
 
 let counter = 0;
