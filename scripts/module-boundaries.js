@@ -16,6 +16,16 @@ const { join } = require('node:path');
 /** A path's last segment, when it is a module's public face. */
 const PUBLIC_FILE = '[\\w-]+\\.(?:module|service)$';
 
+/**
+ * Modules that may not import another at all, not even its public face: the dependency goes the
+ * other way (the other module implements this one's ports, see docs/architecture.md).
+ * @type {Record<string, string[]>}
+ */
+const NEVER_IMPORTS = {
+  audit: ['auth'],
+  webhooks: ['deliveries'],
+};
+
 /** @param {string} root the repository root */
 function moduleNames(root) {
   return readdirSync(join(root, 'src', 'modules'), { withFileTypes: true })
@@ -32,7 +42,12 @@ function moduleNames(root) {
  */
 function modulePatterns(name, all) {
   const others = all.filter((m) => m !== name).join('|');
+  const never = NEVER_IMPORTS[name] ?? [];
   return [
+    ...never.map((other) => ({
+      regex: `^(?:\\.\\./)+(?:modules/)?${other}/[\\w-]+\\.(?:module|service)$`,
+      message: `src/modules/${name} may not import ${other}: ${other} depends on ${name} (docs/architecture.md, "Module boundaries").`,
+    })),
     {
       regex: `^(?:\\.\\./)+(?:modules/)?(?:${others})/(?!${PUBLIC_FILE})`,
       message: `src/modules/${name} may import another module only through its *.module.ts or *.service.ts (docs/architecture.md, "Module boundaries").`,

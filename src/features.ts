@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
 import { AutocallModule } from './modules/autocall/autocall.module';
-import { DeliveriesModule } from './modules/deliveries/deliveries.module';
+import { DeliveriesModule, WebhookPortsModule } from './modules/deliveries/deliveries.module';
 import { PbxModule } from './modules/pbx/pbx.module';
 import { TelesalesModule } from './modules/telesales/telesales.module';
 import { QueueModule } from './platform/queue.module';
@@ -12,6 +12,7 @@ export function featureModules(config: AppConfig): (Type | DynamicModule)[] {
   return [
     QueueModule.forRoot(config),
     DeliveriesModule,
+    WebhookPortsModule,
     PbxModule,
     TelesalesModule,
     AutocallModule,

@@ -43,6 +43,15 @@ describe('module boundary lint', () => {
       'src/events/x.ts',
       "import { Delivery } from '../modules/deliveries/entities/delivery.entity';",
     ],
+    [
+      'src/modules/webhooks/x.ts',
+      "import { DeliveriesModule } from '../deliveries/deliveries.module';",
+    ],
+    [
+      'src/modules/webhooks/dto/x.ts',
+      "import { ReplayService } from '../../deliveries/replay.service';",
+    ],
+    ['src/modules/audit/x.ts', "import { AuthModule } from '../auth/auth.module';"],
   ])('%s: refuses %s', (path, line) => {
     const messages = lint(path, line);
     expect(messages).toHaveLength(1);

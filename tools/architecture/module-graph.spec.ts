@@ -11,6 +11,12 @@ describe('module dependency graph', () => {
     expect([...graph.get('auth')!]).toContain('audit');
   });
 
+  it('has deliveries depend on webhooks, never webhooks on deliveries (it implements their ports)', () => {
+    const graph = moduleGraph(SRC);
+    expect([...graph.get('deliveries')!]).toContain('webhooks');
+    expect([...graph.get('webhooks')!]).not.toContain('deliveries');
+  });
+
   it('reports a cycle, once, from wherever it is entered', () => {
     const graph = new Map([
       ['a', new Set(['b'])],

@@ -1,11 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { OutboxRelay } from '../../events/outbox-relay';
 import { HealthRegistry } from '../../ops/health.registry';
 import { QueueName } from '../../platform/queues';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { WEBHOOK_LIFECYCLE, WEBHOOK_STATS } from '../webhooks/webhooks.service';
 import { DeliveriesController, WebhookDeliveriesController } from './deliveries.controller';
 import { DeliveryMetrics } from './delivery-metrics';
 import { Delivery } from './entities/delivery.entity';
@@ -25,7 +26,7 @@ import { LaneRateLimiter } from './lanes/rate-limiter';
 import { ReplayService } from './replay.service';
 import { MaintenanceProcessor, Retention } from './retention';
 import { TestEventsService } from './test-events.service';
-import { WebhookLifecycle } from './webhook-lifecycle';
+import { DeliveriesOnWebhookChange, WebhookFigures } from './webhook-lifecycle';
 
 /**
  * Fan-out, lanes (claim → sign → send → record), history, replay, test events and retention.
@@ -50,7 +51,6 @@ import { WebhookLifecycle } from './webhook-lifecycle';
     TestEventsService,
     Retention,
     FanOutSubscriber,
-    WebhookLifecycle,
   ],
   exports: [DeliveryHistory, LaneDrainer, LaneSignals, ReplayService, Retention, WebhooksModule],
 })
@@ -71,6 +71,22 @@ export class DeliveriesModule implements OnModuleInit {
     this.relay.subscribe(this.fanOut);
   }
 }
+
+/**
+ * Binds the webhooks module's ports (WEBHOOK_LIFECYCLE, WEBHOOK_STATS) to deliveries. Global, so
+ * the webhooks module injects them without importing deliveries: deliveries depends on webhooks,
+ * never the other way round.
+ */
+@Global()
+@Module({
+  imports: [DeliveriesModule],
+  providers: [
+    { provide: WEBHOOK_LIFECYCLE, useClass: DeliveriesOnWebhookChange },
+    { provide: WEBHOOK_STATS, useClass: WebhookFigures },
+  ],
+  exports: [WEBHOOK_LIFECYCLE, WEBHOOK_STATS],
+})
+export class WebhookPortsModule {}
 
 /** The lanes' BullMQ worker (LaneProcessor) and the lane sweeper. */
 @Module({ imports: [DeliveriesModule], providers: [LaneProcessor, LaneSweeper] })

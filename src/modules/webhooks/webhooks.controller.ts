@@ -1,19 +1,32 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Actor, CurrentActor } from '../../common/actor';
 import { UuidParam } from '../../common/uuid.pipe';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
-import { Webhook } from './entities/webhook.entity';
-import { WebhooksService } from './webhooks.service';
+import { Webhook, presentWebhook } from './entities/webhook.entity';
+import { WEBHOOK_STATS, WebhookStatsSource, WebhooksService } from './webhooks.service';
 
 @ApiExcludeController()
 @Controller('api/admin/webhooks')
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    @Inject(WEBHOOK_STATS) private readonly stats: WebhookStatsSource,
+  ) {}
 
   @Get()
   async list() {
-    return { data: await this.webhooks.withStats(await this.webhooks.list()) };
+    return { data: await this.withStats(await this.webhooks.list()) };
   }
 
   @Post()
@@ -24,7 +37,7 @@ export class WebhooksController {
 
   @Get(':id')
   async get(@Param('id', UuidParam) id: string) {
-    const [data] = await this.webhooks.withStats([await this.webhooks.get(id)]);
+    const [data] = await this.withStats([await this.webhooks.get(id)]);
     return { data };
   }
 
@@ -58,8 +71,14 @@ export class WebhooksController {
 
   /** A webhook with its delivery figures and live lane state. */
   private async present(webhook: Webhook): Promise<Record<string, unknown>> {
-    const [data] = await this.webhooks.withStats([webhook]);
+    const [data] = await this.withStats([webhook]);
     return data;
+  }
+
+  /** Each webhook with its delivery figures and lane state (from the deliveries module). */
+  private async withStats(webhooks: Webhook[]): Promise<Record<string, unknown>[]> {
+    const stats = await this.stats.webhookStats(webhooks.map((w) => w.id));
+    return webhooks.map((w) => ({ ...presentWebhook(w), ...stats.get(w.id) }));
   }
 
   @Delete(':id')

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
@@ -36,18 +36,19 @@ export interface Subscription {
 }
 
 /**
- * Other modules react to webhook changes through these hooks (registered at start-up), so this
- * module does not depend on them: deliveries cancels pending work on delete and releases held
- * work on resume.
+ * What happens elsewhere when a webhook changes: a port this module owns and calls, implemented
+ * by the deliveries module and bound through Nest DI (WEBHOOK_LIFECYCLE), so this module imports
+ * nothing of deliveries.
  */
-export interface WebhookLifecycleListener {
-  /** In the deleting transaction, before the row goes. */
-  deleting?(tx: EntityManager, webhookId: string): Promise<void>;
+export interface WebhookLifecycle {
+  /** In the deleting transaction, before the row goes: commits or rolls back with the delete. */
+  deleting(tx: EntityManager, webhookId: string): Promise<void>;
   /** After a resume committed. */
-  resumed?(webhookId: string): Promise<void>;
+  resumed(webhookId: string): Promise<void>;
   /** After a delete committed. */
-  deleted?(webhookId: string): Promise<void>;
+  deleted(webhookId: string): Promise<void>;
 }
+export const WEBHOOK_LIFECYCLE = Symbol('WebhookLifecycle');
 
 /** A lane's live state, as the console shows it with its webhook. */
 export interface LaneState {
@@ -65,13 +66,14 @@ export interface WebhookStats {
   lane: LaneState;
 }
 
-const NO_STATS: WebhookStats = {
-  last_delivery_at: null,
-  last_delivery_status: null,
-  success_rate_24h: null,
-  lane: { in_flight: 0, due: 0, oldest_due_at: null, throttled_until: null },
-};
-export type WebhookStatsProvider = (ids: string[]) => Promise<Map<string, WebhookStats>>;
+/**
+ * The figures shown with webhooks in the console: a port this module owns, implemented by the
+ * deliveries module (WEBHOOK_STATS). Every id asked for has an entry.
+ */
+export interface WebhookStatsSource {
+  webhookStats(ids: string[]): Promise<Map<string, WebhookStats>>;
+}
+export const WEBHOOK_STATS = Symbol('WebhookStatsSource');
 
 export const SECRET_LENGTH = 32;
 
@@ -79,32 +81,14 @@ export const SECRET_LENGTH = 32;
 export class WebhooksService {
   private readonly logger = new Logger('Webhooks');
   private readonly box: SecretBox;
-  private readonly listeners: WebhookLifecycleListener[] = [];
 
   constructor(
     @InjectRepository(Webhook) private readonly webhookRepo: Repository<Webhook>,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    @Inject(WEBHOOK_LIFECYCLE) private readonly lifecycle: WebhookLifecycle,
   ) {
     this.box = new SecretBox(config.secretsKey);
-  }
-
-  private statsProvider: WebhookStatsProvider | null = null;
-
-  addListener(listener: WebhookLifecycleListener): void {
-    this.listeners.push(listener);
-  }
-
-  provideStats(provider: WebhookStatsProvider): void {
-    this.statsProvider = provider;
-  }
-
-  /** Each webhook with its delivery figures (when a provider is registered). */
-  async withStats(webhooks: Webhook[]): Promise<Record<string, unknown>[]> {
-    const stats = this.statsProvider
-      ? await this.statsProvider(webhooks.map((w) => w.id))
-      : new Map<string, WebhookStats>();
-    return webhooks.map((w) => ({ ...presentWebhook(w), ...(stats.get(w.id) ?? NO_STATS) }));
   }
 
   list(): Promise<Webhook[]> {
@@ -188,7 +172,7 @@ export class WebhooksService {
       w.consecutiveFailures = 0;
       return true;
     });
-    for (const l of this.listeners) await l.resumed?.(id);
+    await this.lifecycle.resumed(id);
     return webhook;
   }
 
@@ -198,7 +182,7 @@ export class WebhooksService {
         .getRepository(Webhook)
         .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!w) throw new NotFound();
-      for (const l of this.listeners) await l.deleting?.(tx, id);
+      await this.lifecycle.deleting(tx, id);
       await tx.getRepository(Webhook).delete({ id });
       await this.audit.record(tx, actor, {
         action: 'webhook.deleted',
@@ -207,7 +191,7 @@ export class WebhooksService {
         before: presentWebhook(w),
       });
     });
-    for (const l of this.listeners) await l.deleted?.(id);
+    await this.lifecycle.deleted(id);
   }
 
   /**
