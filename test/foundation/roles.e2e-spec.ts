@@ -17,14 +17,17 @@ async function listeners(db: DataSource): Promise<number> {
   return rows[0].n;
 }
 
-function has(t: TestApp, type: object): boolean {
-  try {
-    // Through ModuleRef: a missing provider throws here, where the app's own get would exit.
-    t.app.get(ModuleRef).get(type as never, { strict: false });
-    return true;
-  } catch {
-    return false;
-  }
+/** Which of the background providers the app has: lane worker, lane sweeper, maintenance. */
+function runners(t: TestApp): boolean[] {
+  return [LaneProcessor, LaneSweeper, MaintenanceProcessor].map((type) => {
+    try {
+      // Through ModuleRef: a missing provider throws here, where the app's own get would exit.
+      t.app.get(ModuleRef).get(type, { strict: false });
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -47,9 +50,7 @@ describe('roles: what each process runs (WorkerModule)', () => {
   it('role api: no lane worker, sweeper, maintenance worker, relay or event socket client', async () => {
     const t = await startApp({ ...env, ZORIO_ROLE: 'api' });
     try {
-      expect(has(t, LaneProcessor)).toBe(false);
-      expect(has(t, LaneSweeper)).toBe(false);
-      expect(has(t, MaintenanceProcessor)).toBe(false);
+      expect(runners(t)).toEqual([false, false, false]);
       const { checks } = await t.app.get(HealthRegistry).run();
       expect(checks.pbx).toEqual({
         status: 'disabled',
@@ -64,9 +65,7 @@ describe('roles: what each process runs (WorkerModule)', () => {
   it('role all: the lane worker and sweeper, the maintenance worker, the relay and the event socket client', async () => {
     const t = await startApp({ ...env, ZORIO_ROLE: 'all' });
     try {
-      expect(has(t, LaneProcessor)).toBe(true);
-      expect(has(t, LaneSweeper)).toBe(true);
-      expect(has(t, MaintenanceProcessor)).toBe(true);
+      expect(runners(t)).toEqual([true, true, true]);
       const { checks } = await t.app.get(HealthRegistry).run();
       expect(checks.pbx.status).toBe('degraded');
       await waitFor(async () => (await listeners(t.db)) === 1, { what: 'the relay to LISTEN' });
