@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DeliveryPartitions } from '../../src/modules/deliveries/partitions';
 import { Retention } from '../../src/modules/deliveries/retention';
 import type { Session, TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
@@ -172,7 +173,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     expect(state.body.data).toMatchObject({ status: 'active', consecutive_failures: 0 });
   });
 
-  it('retention deletes only deliveries, attempts and published events older than the window', async () => {
+  it('retention drops only the days of deliveries and attempts, and the published events, older than the window', async () => {
     const r = await f.receiver();
     await f.hook(r.url, ['pbx.call.answered']);
     const recent = await publish(t, 'pbx.call.answered');
@@ -185,9 +186,13 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
       const rows = await deliveriesOfEvent(t, old, f.webhookIds);
       return rows[0]?.status === 'succeeded' ? rows : null;
     });
+    // Its whole day falls out: the delivery and its attempts move to a day before the window.
+    const agedAt = new Date(Date.now() - 31 * 86_400_000);
+    await t.app.get(DeliveryPartitions).ensure(agedAt, agedAt);
+    await t.db.query(`UPDATE deliveries SET created_at = $2 WHERE id = $1`, [aged.id, agedAt]);
     await t.db.query(
-      `UPDATE deliveries SET created_at = now() - interval '31 days' WHERE id = $1`,
-      [aged.id],
+      `UPDATE delivery_attempts SET delivery_created_at = $2 WHERE delivery_id = $1`,
+      [aged.id, agedAt],
     );
     await t.db.query(
       `UPDATE outbox_events SET occurred_at = now() - interval '31 days' WHERE id = $1`,
@@ -207,7 +212,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     );
 
     const purged = await t.app.get(Retention).purgeExpired();
-    expect(purged.deliveries).toBeGreaterThanOrEqual(1);
+    expect(purged.droppedDays).toContain(agedAt.toISOString().slice(0, 10));
     const left: { id: string }[] = await t.db.query(
       `SELECT id FROM deliveries WHERE id = ANY($1)`,
       [[fresh.id, aged.id]],

@@ -23,6 +23,7 @@ import { LaneStates } from './lanes/lane-state';
 import { LaneSweeper } from './lanes/lane-sweeper';
 import { LaneProcessor } from './lanes/lane.processor';
 import { LaneRateLimiter } from './lanes/rate-limiter';
+import { DeliveryPartitions } from './partitions';
 import { ReplayService } from './replay.service';
 import { MaintenanceProcessor, Retention } from './retention';
 import { TestEventsService } from './test-events.service';
@@ -49,10 +50,19 @@ import { DeliveriesOnWebhookChange, WebhookFigures } from './webhook-lifecycle';
     DeliveryHistory,
     ReplayService,
     TestEventsService,
+    DeliveryPartitions,
     Retention,
     FanOutSubscriber,
   ],
-  exports: [DeliveryHistory, LaneDrainer, LaneSignals, ReplayService, Retention, WebhooksModule],
+  exports: [
+    DeliveryHistory,
+    DeliveryPartitions,
+    LaneDrainer,
+    LaneSignals,
+    ReplayService,
+    Retention,
+    WebhooksModule,
+  ],
 })
 export class DeliveriesModule implements OnModuleInit {
   constructor(
@@ -92,6 +102,8 @@ export class WebhookPortsModule {}
 @Module({ imports: [DeliveriesModule], providers: [LaneProcessor, LaneSweeper] })
 export class LaneWorkersModule {}
 
-/** The maintenance queue's worker (retention, bulk replays) and the daily retention schedule. */
+/**
+ * The maintenance queue's worker (retention, partitions ahead, bulk replays) and their schedules.
+ */
 @Module({ imports: [DeliveriesModule], providers: [MaintenanceProcessor] })
 export class MaintenanceWorkersModule {}

@@ -1,17 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { EventName, envelopeBody } from '../../events/catalogue';
 import { ClaimedEvent, OutboxSubscriber } from '../../events/outbox-relay';
 import { Subscription, WebhooksService } from '../webhooks/webhooks.service';
+import { deliveryId } from './delivery-ids';
 import { LaneSignals } from './lanes/lane-signals';
+import { DeliveryPartitions } from './partitions';
 
 /**
  * Turns relayed events into deliveries: one row per (event × subscribed webhook), in the relay's
- * transaction (the unique (event_id, webhook_id) index makes a second relay of the same event
- * harmless), then, after commit, one signal per lane that got work. The payload lives only in
+ * transaction, then, after commit, one signal per lane that got work. The payload lives only in
  * PostgreSQL; Redis carries the lane's drain job.
+ *
+ * A delivery's created_at (its day partition's key) is its event's time, to the millisecond, so
+ * the unique (event_id, webhook_id, created_at) key makes a second relay of the same event
+ * harmless. An event older than the oldest kept day (an outbox that stood still for longer than
+ * the retention) is filed under that day, whose partition exists.
  */
 @Injectable()
 export class FanOutSubscriber implements OutboxSubscriber {
@@ -21,6 +26,7 @@ export class FanOutSubscriber implements OutboxSubscriber {
     private readonly webhooks: WebhooksService,
     private readonly config: AppConfig,
     private readonly signals: LaneSignals,
+    private readonly partitions: DeliveryPartitions,
   ) {}
 
   async handle(tx: EntityManager, events: ClaimedEvent[]): Promise<(() => Promise<void>) | void> {
@@ -29,6 +35,7 @@ export class FanOutSubscriber implements OutboxSubscriber {
     // Rows go in by chunks, so that a batch of events to many webhooks (200 × 500 = 100,000
     // deliveries) never builds one huge statement in memory.
     const lanes = new Set<string>();
+    const oldest = this.partitions.oldestKept().getTime();
     let chunk = new Chunk();
     for (const e of events) {
       const subscribed = byEvent.get(e.eventName);
@@ -36,7 +43,8 @@ export class FanOutSubscriber implements OutboxSubscriber {
       chunk.bodies.push(
         envelopeBody(e.eventName as EventName, e.occurredAt, this.config.TENANT_ID, e.payload),
       );
-      for (const s of subscribed) chunk.add(e, s);
+      const at = new Date(Math.max(e.occurredAt.getTime(), oldest));
+      for (const s of subscribed) chunk.add(e, s, at);
       if (chunk.size >= INSERT_CHUNK) {
         for (const id of await this.insert(tx, chunk)) lanes.add(id);
         chunk = new Chunk();
@@ -55,13 +63,13 @@ export class FanOutSubscriber implements OutboxSubscriber {
                                updated_at)
        SELECT u.id, u.event_id, u.webhook_id, u.webhook_name, u.url, u.event, b.body,
               u.ordering_key, u.sequence, 'pending', date_trunc('milliseconds', now()),
-              date_trunc('milliseconds', now()), date_trunc('milliseconds', now())
+              u.created_at, date_trunc('milliseconds', now())
          FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[],
-                     $7::int[], $8::text[], $9::bigint[])
+                     $7::int[], $8::text[], $9::bigint[], $11::timestamptz[])
               AS u(id, event_id, webhook_id, webhook_name, url, event, body_no, ordering_key,
-                   sequence)
+                   sequence, created_at)
          JOIN unnest($10::text[]) WITH ORDINALITY AS b(body, no) ON b.no = u.body_no
-       ON CONFLICT (event_id, webhook_id) WHERE event_id IS NOT NULL DO NOTHING
+       ON CONFLICT (event_id, webhook_id, created_at) DO NOTHING
        RETURNING webhook_id`,
       [
         c.id,
@@ -74,6 +82,7 @@ export class FanOutSubscriber implements OutboxSubscriber {
         c.orderingKey,
         c.sequence,
         c.bodies,
+        c.createdAt,
       ],
     );
     return [...new Set(rows.map((r) => r.webhook_id))];
@@ -107,14 +116,16 @@ class Chunk {
   readonly orderingKey: string[] = [];
   readonly sequence: string[] = [];
   readonly bodies: string[] = [];
+  readonly createdAt: Date[] = [];
 
   get size(): number {
     return this.id.length;
   }
 
-  /** A delivery of the event whose body was pushed last. */
-  add(e: ClaimedEvent, s: Subscription): void {
-    this.id.push(randomUUID());
+  /** A delivery of the event whose body was pushed last, created at `at`. */
+  add(e: ClaimedEvent, s: Subscription, at: Date): void {
+    this.id.push(deliveryId(at));
+    this.createdAt.push(at);
     this.eventId.push(e.id);
     this.webhookId.push(s.id);
     this.webhookName.push(s.displayName);

@@ -8,6 +8,7 @@ import { Conflict, NotFound } from '../../common/errors';
 import { JobMap, QueueName } from '../../platform/queues';
 import { AuditService } from '../audit/audit.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
+import { byDeliveryId } from './delivery-ids';
 import { DeliveryHistory } from './history/delivery-history.service';
 import { LaneSignals } from './lanes/lane-signals';
 
@@ -30,13 +31,15 @@ export class ReplayService {
   ) {}
 
   async replay(actor: Actor, id: string): Promise<Record<string, unknown>> {
+    const byId = byDeliveryId('d', id);
     const webhookId = await this.db.transaction(async (tx) => {
       const updated: [{ webhook_id: string; event: string }[], number] = await tx.query(
-        `UPDATE deliveries SET status = 'pending', replay_requested = true, next_attempt_at = now(),
-                updated_at = date_trunc('milliseconds', now())
-          WHERE id = $1 AND status IN ('succeeded', 'dead_letter') AND webhook_id IS NOT NULL
-          RETURNING webhook_id, event`,
-        [id],
+        `UPDATE deliveries d SET status = 'pending', replay_requested = true,
+                next_attempt_at = now(), updated_at = date_trunc('milliseconds', now())
+          WHERE ${byId.sql} AND d.status IN ('succeeded', 'dead_letter')
+            AND d.webhook_id IS NOT NULL
+          RETURNING d.webhook_id, d.event`,
+        byId.params,
       );
       const d = updated[0][0];
       if (!d) await this.refuse(id);
@@ -54,9 +57,10 @@ export class ReplayService {
 
   /** Why a delivery cannot be replayed (always throws). */
   private async refuse(id: string): Promise<never> {
+    const byId = byDeliveryId('d', id);
     const found: { status: string; webhook_id: string | null }[] = await this.db.query(
-      `SELECT status, webhook_id FROM deliveries WHERE id = $1`,
-      [id],
+      `SELECT d.status, d.webhook_id FROM deliveries d WHERE ${byId.sql}`,
+      byId.params,
     );
     if (!found[0]) throw new NotFound();
     if (found[0].status === 'pending' || found[0].status === 'retrying') {
@@ -105,8 +109,8 @@ export class ReplayService {
       const rows: { id: string }[] = await this.db.query(
         `UPDATE deliveries SET status = 'pending', replay_requested = true,
                 next_attempt_at = now(), updated_at = date_trunc('milliseconds', now())
-          WHERE id IN (
-            SELECT id FROM deliveries
+          WHERE (id, created_at) IN (
+            SELECT id, created_at FROM deliveries
              WHERE webhook_id = $1 AND status = 'dead_letter' AND NOT is_test
                AND created_at >= $2 AND created_at <= $3
              ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../common/actor';
 import { fieldError } from '../../common/errors';
@@ -8,6 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { EVENT_TYPES, envelopeBody, isEventName } from '../../events/catalogue';
 import { AuditService } from '../audit/audit.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
+import { deliveryId } from './delivery-ids';
 import { DeliveryHistory } from './history/delivery-history.service';
 import { decideOutcome } from './lanes/attempt-outcome';
 import { AttemptRecorder } from './lanes/attempt-recorder';
@@ -37,15 +37,15 @@ export class TestEventsService {
     if (!isEventName(name) || !webhook.events.includes(name)) {
       throw fieldError('event', 'event must be one of the events this webhook subscribes to');
     }
-    const id = randomUUID();
-    const body = envelopeBody(name, new Date(), this.config.TENANT_ID, EVENT_TYPES[name].sample);
+    const now = new Date();
+    const id = deliveryId(now);
+    const body = envelopeBody(name, now, this.config.TENANT_ID, EVENT_TYPES[name].sample);
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO deliveries (id, event_id, webhook_id, webhook_name, url, event, body, is_test,
                                  status, created_at, updated_at)
-         VALUES ($1, NULL, $2, $3, $4, $5, $6, true, 'pending',
-                 date_trunc('milliseconds', now()), date_trunc('milliseconds', now()))`,
-        [id, webhook.id, webhook.displayName, webhook.url, name, body],
+         VALUES ($1, NULL, $2, $3, $4, $5, $6, true, 'pending', $7, $7)`,
+        [id, webhook.id, webhook.displayName, webhook.url, name, body, now],
       );
       await this.audit.record(tx, actor, {
         action: 'webhook.test_sent',

@@ -1,9 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Delivery } from './delivery.entity';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 export type AttemptTrigger = 'auto' | 'replay' | 'test';
 
-/** Every attempt, as it was sent and answered. Deleted with its delivery. */
+/**
+ * Every attempt, as it was sent and answered. Partitioned by day on its delivery's created_at, so
+ * it lives in its delivery's day and is dropped with it (no foreign key: see migration
+ * 1764000060000).
+ */
 @Entity('delivery_attempts')
 @Index('delivery_attempts_delivery_idx', ['deliveryId', 'number'])
 export class DeliveryAttempt {
@@ -13,9 +16,9 @@ export class DeliveryAttempt {
   @Column({ name: 'delivery_id', type: 'uuid' })
   deliveryId!: string;
 
-  @ManyToOne(() => Delivery, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'delivery_id', foreignKeyConstraintName: 'FK_delivery_attempts_delivery' })
-  delivery?: Delivery;
+  /** The partition key: the created_at of the delivery. */
+  @PrimaryColumn({ name: 'delivery_created_at', type: 'timestamptz' })
+  deliveryCreatedAt!: Date;
 
   @Column({ type: 'integer' })
   number!: number;

@@ -5,12 +5,12 @@ export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'dead_letter
 /**
  * One delivery per (event × webhook): its id is the X-Zorio-Delivery UUID and its body the exact
  * bytes every attempt sends. Indexes are kept to what the console and the sweeper query.
+ *
+ * Partitioned by day on created_at (migration 1764000060000, partitions.ts): the primary key and
+ * the fan-out dedupe key hold created_at, which fan-out sets to the event's time.
  */
 @Entity('deliveries')
-@Index('deliveries_event_webhook_uq', ['eventId', 'webhookId'], {
-  unique: true,
-  where: 'event_id IS NOT NULL',
-})
+@Index('deliveries_event_webhook_uq', ['eventId', 'webhookId', 'createdAt'], { unique: true })
 @Index('deliveries_created_idx', ['createdAt', 'id'])
 @Index('deliveries_webhook_created_idx', ['webhookId', 'createdAt', 'id'])
 @Index('deliveries_lane_due_idx', ['webhookId', 'nextAttemptAt', 'createdAt', 'eventId'], {
@@ -91,7 +91,8 @@ export class Delivery {
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  /** The partition key. A UUIDv7 id carries it (delivery-ids.ts); fan-out sets it to the event's time. */
+  @PrimaryColumn({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })

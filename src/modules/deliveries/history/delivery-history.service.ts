@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../../../common/cursor';
 import { NotFound } from '../../../common/errors';
 import { WebhookStats, WebhooksService } from '../../webhooks/webhooks.service';
+import { byDeliveryId } from '../delivery-ids';
 import { DeliveryQueryDto } from '../dto/delivery.dto';
 import { LaneStates } from '../lanes/lane-state';
 import {
@@ -47,18 +48,21 @@ export class DeliveryHistory {
     };
   }
 
+  /** One delivery with its attempts (read from its day's partition: see delivery-ids.ts). */
   async detail(id: string): Promise<Record<string, unknown>> {
+    const byId = byDeliveryId('d', id);
     const rows: (DeliveryRow & { body: string })[] = await this.db.query(
-      `SELECT ${DELIVERY_COLUMNS}, d.body FROM deliveries d WHERE d.id = $1`,
-      [id],
+      `SELECT ${DELIVERY_COLUMNS}, d.body FROM deliveries d WHERE ${byId.sql}`,
+      byId.params,
     );
     const d = rows[0];
     if (!d) throw new NotFound();
     const attempts: AttemptRow[] = await this.db.query(
       `SELECT number, trigger, started_at, duration_ms, request_headers, response_status,
               response_headers, response_body, response_body_truncated, error_code, error_message
-         FROM delivery_attempts WHERE delivery_id = $1 ORDER BY number, id`,
-      [id],
+         FROM delivery_attempts WHERE delivery_id = $1 AND delivery_created_at = $2
+        ORDER BY number, id`,
+      [id, d.created_at],
     );
     const [presented] = await this.present([d]);
     return {
@@ -70,9 +74,10 @@ export class DeliveryHistory {
 
   /** The row of one delivery as the list shows it (after a replay). */
   async summary(id: string): Promise<Record<string, unknown>> {
+    const byId = byDeliveryId('d', id);
     const rows: DeliveryRow[] = await this.db.query(
-      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.id = $1`,
-      [id],
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE ${byId.sql}`,
+      byId.params,
     );
     if (!rows[0]) throw new NotFound();
     return (await this.present(rows))[0];

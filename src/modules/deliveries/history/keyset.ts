@@ -19,6 +19,10 @@ export interface KeysetQuery {
  * deliveries_created_idx back instead, expecting matches spread evenly over time, and read every
  * newer delivery of other events first when the newest are of other kinds. Filtered on a failed
  * or open status, the planner's choice stands: those deliveries are few and indexed on their own.
+ *
+ * The window and the cursor also bound created_at on its own, so only the day partitions
+ * (docs/architecture.md, "Delivery history partitions") that can hold the page are read; each
+ * partition's index yields its rows in order and PostgreSQL merges them.
  */
 export function keysetQuery(
   q: DeliveryQueryDto,
@@ -44,10 +48,17 @@ export function keysetQuery(
     const at = (value: string) => `(${lead.value}, ${value})`;
     const from = q.from ? param(q.from, '::timestamptz') : `'-infinity'::timestamptz`;
     where.push(`${key} >= ${at(`${from}, '${MIN_UUID}'::uuid`)}`);
-    if (q.to) where.push(`${key} < ${at(`${param(q.to, '::timestamptz')}, '${MIN_UUID}'::uuid`)}`);
+    // The same bounds on created_at alone, which the day partitions are pruned by.
+    if (q.from) where.push(`d.created_at >= ${from}`);
+    if (q.to) {
+      const to = param(q.to, '::timestamptz');
+      where.push(`${key} < ${at(`${to}, '${MIN_UUID}'::uuid`)}`, `d.created_at < ${to}`);
+    }
     if (cursor) {
+      const before = param(cursor.at, '::timestamptz');
       where.push(
-        `${key} < ${at(`${param(cursor.at, '::timestamptz')}, ${param(cursor.id, '::uuid')}`)}`,
+        `${key} < ${at(`${before}, ${param(cursor.id, '::uuid')}`)}`,
+        `d.created_at <= ${before}`,
       );
     }
     if (!q.to && !cursor) {
@@ -57,7 +68,11 @@ export function keysetQuery(
     if (q.from) where.push(`d.created_at >= ${param(q.from)}`);
     if (q.to) where.push(`d.created_at < ${param(q.to)}`);
     if (cursor) {
-      where.push(`(d.created_at, d.id) < (${param(cursor.at)}, ${param(cursor.id, '::uuid')})`);
+      const before = param(cursor.at, '::timestamptz');
+      where.push(
+        `(d.created_at, d.id) < (${before}, ${param(cursor.id, '::uuid')})`,
+        `d.created_at <= ${before}`,
+      );
     }
   }
   const order = lead

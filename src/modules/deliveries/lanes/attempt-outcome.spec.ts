@@ -12,6 +12,7 @@ const delivery = (over: Partial<ClaimedDelivery> = {}): ClaimedDelivery => ({
   isTest: false,
   orderingKey: 'call:x',
   sequence: '1',
+  createdAt: new Date(0),
   ...over,
 });
 

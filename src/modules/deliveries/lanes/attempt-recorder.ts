@@ -99,17 +99,19 @@ export class AttemptRecorder {
       `WITH attempts AS (
          INSERT INTO delivery_attempts (delivery_id, number, trigger, started_at, duration_ms,
            request_headers, response_status, response_headers, response_body,
-           response_body_truncated, error_code, error_message)
+           response_body_truncated, error_code, error_message, delivery_created_at)
          SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[],
-           $6::jsonb[], $7::int[], $8::jsonb[], $9::bytea[], $10::bool[], $11::text[], $12::text[])
+           $6::jsonb[], $7::int[], $8::jsonb[], $9::bytea[], $10::bool[], $11::text[], $12::text[],
+           $17::timestamptz[])
        )
        UPDATE deliveries d
           SET status = u.status, next_attempt_at = u.next_at, claimed_until = NULL,
               replay_requested = false, last_response_status = u.code, last_error = u.error,
               url = u.url, updated_at = date_trunc('milliseconds', now())
-         FROM unnest($1::uuid[], $13::text[], $14::timestamptz[], $7::int[], $15::text[], $16::text[])
-              AS u(id, status, next_at, code, error, url)
-        WHERE d.id = u.id AND d.status IN ('pending', 'retrying')
+         FROM unnest($1::uuid[], $13::text[], $14::timestamptz[], $7::int[], $15::text[], $16::text[],
+                     $17::timestamptz[])
+              AS u(id, status, next_at, code, error, url, created_at)
+        WHERE d.id = u.id AND d.created_at = u.created_at AND d.status IN ('pending', 'retrying')
         RETURNING d.id`,
       [
         column((i) => i.delivery.id),
@@ -128,6 +130,7 @@ export class AttemptRecorder {
         column((i) => i.outcome.nextAt),
         column((i) => i.outcome.lastError),
         column((i) => i.url),
+        column((i) => i.delivery.createdAt),
       ],
     );
     return new Set(rows[0].map((r) => r.id));
@@ -172,13 +175,14 @@ export class AttemptRecorder {
         `UPDATE deliveries SET status = $2, next_attempt_at = $3, claimed_until = NULL,
                 replay_requested = false, last_response_status = $4, last_error = $5,
                 updated_at = date_trunc('milliseconds', now())
-          WHERE id = $1 AND status IN ('pending', 'retrying')`,
+          WHERE id = $1 AND created_at = $6 AND status IN ('pending', 'retrying')`,
         [
           item.delivery.id,
           item.outcome.status,
           item.outcome.nextAt,
           item.result.status,
           item.outcome.lastError,
+          item.delivery.createdAt,
         ],
       );
       return { moved: res[1] > 0 };

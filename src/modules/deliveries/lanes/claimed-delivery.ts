@@ -12,6 +12,8 @@ export interface ClaimedDelivery {
   isTest: boolean;
   orderingKey: string | null;
   sequence: string | null;
+  /** Its day partition's key (delivery_attempts are filed under it too). */
+  createdAt: Date;
 }
 
 export function triggerOf(d: ClaimedDelivery): AttemptTrigger {

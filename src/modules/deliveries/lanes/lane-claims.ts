@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/app-config';
+import { byDeliveryId } from '../delivery-ids';
 import type { ClaimedDelivery } from './claimed-delivery';
 
 /** The delivery is pending or retrying. */
@@ -25,7 +26,7 @@ const NOT_THROTTLED = `NOT EXISTS (SELECT 1 FROM delivery_lanes l
 
 const RETURNING = `d.id, d.webhook_id AS "webhookId", d.attempt_count AS "attemptCount",
   d.replay_requested AS "replayRequested", d.event, d.body, d.is_test AS "isTest",
-  d.ordering_key AS "orderingKey", d.sequence::text AS "sequence"`;
+  d.ordering_key AS "orderingKey", d.sequence::text AS "sequence", d.created_at AS "createdAt"`;
 
 /**
  * The claim stage of a lane: takes a lane's due deliveries for one attempt each, oldest first.
@@ -62,7 +63,7 @@ export class LaneClaims {
               next_attempt_at = now() + make_interval(secs => $4),
               claimed_until = now() + make_interval(secs => $4),
               updated_at = date_trunc('milliseconds', now())
-         FROM due WHERE d.id = due.id
+         FROM due WHERE d.id = due.id AND d.created_at = due.created_at
        RETURNING ${RETURNING},
                  to_char(due.next_attempt_at, 'YYYYMMDDHH24MISSUS')
                    || to_char(due.created_at, 'YYYYMMDDHH24MISSUS')
@@ -88,15 +89,16 @@ export class LaneClaims {
 
   /** Claims one delivery by id whatever its webhook's state (test events). */
   async claimOne(id: string): Promise<ClaimedDelivery | null> {
+    const byId = byDeliveryId('d', id, 3);
     const rows: [ClaimedDelivery[], number] = await this.db.query(
       `UPDATE deliveries d
           SET attempt_count = d.attempt_count + 1,
-              next_attempt_at = now() + make_interval(secs => $2),
-              claimed_until = now() + make_interval(secs => $2),
+              next_attempt_at = now() + make_interval(secs => $1),
+              claimed_until = now() + make_interval(secs => $1),
               updated_at = date_trunc('milliseconds', now())
-        WHERE d.id = $1 AND ${OPEN} AND (d.claimed_until IS NULL OR d.claimed_until < now())
+        WHERE ${byId.sql} AND ${OPEN} AND (d.claimed_until IS NULL OR d.claimed_until < now())
        RETURNING ${RETURNING}`,
-      [id, this.claimSeconds],
+      [this.claimSeconds, ...byId.params],
     );
     return rows[0][0] ?? null;
   }
