@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DeliveryPartitions } from '../../src/modules/deliveries/partitions';
 import { WebhookFixture } from '../support/webhooks';
 
 /**
@@ -26,6 +27,8 @@ describe('delivery history: keyset paging under every filter', () => {
     hooks = [];
     for (let i = 0; i < 2; i++) hooks.push((await f.hook(r.url, ['pbx.call.hangup'])).id);
     const base = Date.parse(from);
+    // A day long past the retention window has no partition until one is made for it.
+    await f.t.app.get(DeliveryPartitions).ensure(new Date(from), new Date(from));
     const rows = Array.from({ length: 90 }, (_, i) => ({
       id: randomUUID(),
       webhook: hooks[i % 2],

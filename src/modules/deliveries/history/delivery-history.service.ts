@@ -51,8 +51,9 @@ export class DeliveryHistory {
   /** One delivery with its attempts (read from its day's partition: see delivery-ids.ts). */
   async detail(id: string): Promise<Record<string, unknown>> {
     const byId = byDeliveryId('d', id);
-    const rows: (DeliveryRow & { body: string })[] = await this.db.query(
-      `SELECT ${DELIVERY_COLUMNS}, d.body FROM deliveries d WHERE ${byId.sql}`,
+    const rows: (DeliveryRow & { body: string; partition_at: string })[] = await this.db.query(
+      `SELECT ${DELIVERY_COLUMNS}, d.body, d.created_at::text AS partition_at
+         FROM deliveries d WHERE ${byId.sql}`,
       byId.params,
     );
     const d = rows[0];
@@ -62,7 +63,7 @@ export class DeliveryHistory {
               response_headers, response_body, response_body_truncated, error_code, error_message
          FROM delivery_attempts WHERE delivery_id = $1 AND delivery_created_at = $2
         ORDER BY number, id`,
-      [id, d.created_at],
+      [id, d.partition_at],
     );
     const [presented] = await this.present([d]);
     return {

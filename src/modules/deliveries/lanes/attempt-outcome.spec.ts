@@ -12,7 +12,7 @@ const delivery = (over: Partial<ClaimedDelivery> = {}): ClaimedDelivery => ({
   isTest: false,
   orderingKey: 'call:x',
   sequence: '1',
-  createdAt: new Date(0),
+  createdAt: '2026-01-01 00:00:00+00',
   ...over,
 });
 

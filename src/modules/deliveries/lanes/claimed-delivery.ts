@@ -12,8 +12,11 @@ export interface ClaimedDelivery {
   isTest: boolean;
   orderingKey: string | null;
   sequence: string | null;
-  /** Its day partition's key (delivery_attempts are filed under it too). */
-  createdAt: Date;
+  /**
+   * Its day partition's key (its attempts are filed under it too), as PostgreSQL's text, so it
+   * goes back exactly (a Date would lose microseconds).
+   */
+  createdAt: string;
 }
 
 export function triggerOf(d: ClaimedDelivery): AttemptTrigger {

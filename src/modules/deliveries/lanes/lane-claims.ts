@@ -26,7 +26,7 @@ const NOT_THROTTLED = `NOT EXISTS (SELECT 1 FROM delivery_lanes l
 
 const RETURNING = `d.id, d.webhook_id AS "webhookId", d.attempt_count AS "attemptCount",
   d.replay_requested AS "replayRequested", d.event, d.body, d.is_test AS "isTest",
-  d.ordering_key AS "orderingKey", d.sequence::text AS "sequence", d.created_at AS "createdAt"`;
+  d.ordering_key AS "orderingKey", d.sequence::text AS "sequence", d.created_at::text AS "createdAt"`;
 
 /**
  * The claim stage of a lane: takes a lane's due deliveries for one attempt each, oldest first.
@@ -89,7 +89,7 @@ export class LaneClaims {
 
   /** Claims one delivery by id whatever its webhook's state (test events). */
   async claimOne(id: string): Promise<ClaimedDelivery | null> {
-    const byId = byDeliveryId('d', id, 3);
+    const byId = byDeliveryId('d', id, 2);
     const rows: [ClaimedDelivery[], number] = await this.db.query(
       `UPDATE deliveries d
           SET attempt_count = d.attempt_count + 1,
