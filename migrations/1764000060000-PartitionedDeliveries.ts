@@ -33,14 +33,14 @@ export class PartitionedDeliveries1764000060000 implements MigrationInterface {
          "delivery_created_at" TIMESTAMP WITH TIME ZONE NOT NULL)
        PARTITION BY RANGE ("delivery_created_at")`,
     );
-    const days: { day: Date }[] = await q.query(
+    const days = (await q.query(
       `SELECT DISTINCT date_trunc('day', created_at, 'UTC') AS day FROM deliveries_unpartitioned
        UNION
        SELECT generate_series(date_trunc('day', now(), 'UTC') - interval '30 days',
                               date_trunc('day', now(), 'UTC') + interval '7 days',
                               interval '1 day')
        ORDER BY 1`,
-    );
+    )) as { day: Date }[];
     for (const { day } of days) await createPartitions(q, day);
     await q.query(
       `INSERT INTO deliveries (${DELIVERY_NAMES}) SELECT ${DELIVERY_NAMES} FROM deliveries_unpartitioned`,

@@ -101,11 +101,11 @@ describe('migration PartitionedDeliveries: existing history is kept and browsabl
   }
 
   const deliveries = () =>
-    db.query(`SELECT to_jsonb(d) AS row FROM deliveries d ORDER BY d.id`) as Promise<unknown[]>;
+    db.query<unknown[]>(`SELECT to_jsonb(d) AS row FROM deliveries d ORDER BY d.id`);
   const attempts = () =>
-    db.query(
+    db.query<unknown[]>(
       `SELECT to_jsonb(a) - 'delivery_created_at' AS row FROM delivery_attempts a ORDER BY a.id`,
-    ) as Promise<unknown[]>;
+    );
 
   async function partitioned(): Promise<{ parent: string; child: string }[]> {
     return db.query(

@@ -131,7 +131,7 @@ describe('delivery partitions: made ahead, dropped by day, read across days', ()
     const held = await delivery(dayAt(-window - 1), 'pending');
     const kept = await delivery(dayAt(-window), 'succeeded');
     const audit = async () =>
-      ((await f.t.db.query(`SELECT count(*)::int AS n FROM audit_log`)) as { n: number }[])[0].n;
+      (await f.t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_log`))[0].n;
     const auditBefore = await audit();
 
     const first = await f.t.app.get(Retention).purgeExpired();
@@ -146,9 +146,10 @@ describe('delivery partitions: made ahead, dropped by day, read across days', ()
     expect(have).toContain(`deliveries_p${digits(-window - 1)}`);
     const left = async (ids: string[]) =>
       (
-        (await f.t.db.query(`SELECT id FROM deliveries WHERE id = ANY($1::uuid[])`, [ids])) as {
-          id: string;
-        }[]
+        await f.t.db.query<{ id: string }[]>(
+          `SELECT id FROM deliveries WHERE id = ANY($1::uuid[])`,
+          [ids],
+        )
       ).map((r) => r.id);
     expect((await left([closed, held, kept])).sort()).toEqual([held, kept].sort());
     expect(await audit()).toBeGreaterThanOrEqual(auditBefore);
