@@ -35,7 +35,7 @@ describe('webhook hot path: batched claims and records, cached secrets', () => {
                 AS numbers
          FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
         WHERE d.webhook_id = ANY($1::uuid[])
-        GROUP BY d.id`,
+        GROUP BY d.id, d.created_at`,
       [webhookIds],
     );
   }

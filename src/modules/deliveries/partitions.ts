@@ -82,8 +82,9 @@ export class DeliveryPartitions implements OnApplicationBootstrap {
    */
   async ensure(from: Date, to: Date): Promise<{ created: string[] }> {
     return this.db.transaction(async (tx) => {
-      await tx.query(`SET LOCAL lock_timeout = '10s'`);
       await tx.query(`SELECT pg_advisory_xact_lock($1)`, [ENSURE_LOCK]);
+      // Never queue for long behind DDL on the parents (the next run makes what this one missed).
+      await tx.query(`SET LOCAL lock_timeout = '10s'`);
       const existing = new Set(await this.partitionNames(tx.query.bind(tx)));
       const created: string[] = [];
       for (let t = utcDay(from).getTime(); t <= to.getTime(); t += DAY_MS) {
