@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/app-config';
 export enum QueueName {
   /** One drain job per lane (webhook): job id `lane-<webhook id>`, so signalling twice is harmless. */
   Lanes = 'lanes',
-  /** Retention and bulk replays. */
+  /** Retention, delivery partitions ahead and bulk replays. */
   Maintenance = 'delivery-maintenance',
 }
 
@@ -16,6 +16,7 @@ export interface JobMap {
   [QueueName.Lanes]: { drain: { webhookId: string } };
   [QueueName.Maintenance]: {
     retention: Record<string, never>;
+    partitions: Record<string, never>;
     'bulk-replay': { webhookId: string; since: string; until: string };
   };
 }

@@ -110,8 +110,15 @@ describe('delivery partitions: made ahead, dropped by day, read across days', ()
   it('the maintenance job makes missing partitions ahead', async () => {
     await dropDay(7);
     const queue = f.t.app.get<Queue>(getQueueToken(QueueName.Maintenance));
-    await queue.add('partitions', {});
-    await waitFor(async () => ((await names()).has(`deliveries_p${digits(7)}`) ? true : null));
+    const job = await queue.add('partitions', {});
+    await waitFor(
+      async () => {
+        const state = await job.getState();
+        if (state === 'failed' || (await job.isFailed())) throw new Error(job.failedReason);
+        return state === 'completed' ? true : null;
+      },
+      { timeoutMs: 30_000, what: 'the partitions job to complete' },
+    );
     expect(await names()).toContain(`delivery_attempts_p${digits(7)}`);
   });
 
