@@ -26,6 +26,10 @@ interface Measured {
     latencyMs: LatencySummary;
     deliveries: number;
     slowestKind: { name: string; p95: number };
+    retention?: {
+      supported: boolean;
+      drops?: { day: string; deliveries: number; ms: number; writerMaxStallMs: number }[];
+    };
   };
   f?: { rssMb: { before: number; half: number; after: number; peak: number; settled: number } };
   g?: { healthyLatencyMs: LatencySummary; healthyCensored: number };
@@ -162,8 +166,23 @@ function latencyGoals(m: Measured): Goal[] {
       target: '≤ 20 ms each',
       met: slow.p95 <= 20,
     });
+    out.push(...retentionGoals(m.e.retention));
   }
   return out;
+}
+
+/** Dropping a day's partition: under a second, and the writer never waits on it (≤ 100 ms). */
+function retentionGoals(r: NonNullable<Measured['e']>['retention']): Goal[] {
+  if (!r) return [];
+  if (!r.supported || !r.drops) {
+    return [{ name: 'retention of a day (e)', value: 'not supported', target: '—', met: null }];
+  }
+  return r.drops.map((d) => ({
+    name: `retention of ${d.day} (e), ${d.deliveries} deliveries`,
+    value: `${d.ms} ms; writer's longest transaction meanwhile ${d.writerMaxStallMs} ms`,
+    target: '< 1 s; writer ≤ 100 ms',
+    met: d.ms < 1000 && d.writerMaxStallMs <= 100,
+  }));
 }
 
 function backlogGoals(m: Measured): Goal[] {

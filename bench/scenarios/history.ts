@@ -8,11 +8,12 @@ import type { AdminClient } from '../lib/admin';
 import { Env, Platform, createHooks, log } from '../lib/harness';
 import { LatencySummary, round, summarize } from '../lib/stats';
 import { RARE_EVENTS, loadHistory } from './history-load';
+import { retentionOfADay } from './retention';
 
 /** Webhooks that own (e)'s generated history. */
 const HISTORY_WEBHOOKS = 50;
-/** The default retention (30 days) less one, so nothing is due for purging during the run. */
-const HISTORY_DAYS = 29;
+/** The default retention window: the oldest day partly filled, the next one whole. */
+const HISTORY_DAYS = 30;
 /** The console's page size. */
 const PAGE = 50;
 
@@ -57,6 +58,8 @@ export async function scenarioE(env: Env, p: Platform): Promise<Record<string, u
     `e: ${overall.n} requests, p50 ${overall.p50} ms, p95 ${overall.p95} ms, max ${overall.max} ms; ` +
       `slowest p95: ${slowest[0]} ${slowest[1].p95} ms`,
   );
+  // Last: it drops the two oldest days of the history.
+  const retention = await retentionOfADay(env, owners[0].id);
   return {
     generatedRows: rows,
     deliveries: loaded.deliveries,
@@ -68,6 +71,7 @@ export async function scenarioE(env: Env, p: Platform): Promise<Record<string, u
     latencyMs: overall,
     slowestKind: { name: slowest[0], p95: slowest[1].p95 },
     perKind: t.perKind,
+    retention,
   };
 }
 
