@@ -8,7 +8,7 @@
  * (entities/, dto/, subfolders, other top-level files) is internal. src/events/ is the platform's
  * event bus: every top-level file of it (bus, catalogue, relay, retention) is public, its
  * entities/ are internal. Shared pieces live outside modules (src/common, src/platform, src/ops,
- * src/config) and are open to all.
+ * src/config) and are open to all; src/platform itself uses modules only through their face.
  */
 const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
@@ -60,12 +60,15 @@ function modulePatterns(name, all) {
   ];
 }
 
-/** Patterns for src/events/: no module's internals. */
-const EVENTS_PATTERNS = [
+/**
+ * Patterns for a folder outside src/modules/ that may use modules only through their public face
+ * (src/events/, and src/platform/, whose WorkerModule imports modules' runners).
+ * @param {string} folder
+ */
+const facePatterns = (folder) => [
   {
     regex: `^(?:\\.\\./)+modules/[\\w-]+/(?!${PUBLIC_FILE})`,
-    message:
-      'src/events may import a module only through its *.module.ts or *.service.ts (docs/architecture.md, "Module boundaries").',
+    message: `${folder} may import a module only through its *.module.ts or *.service.ts (docs/architecture.md, "Module boundaries").`,
   },
 ];
 
@@ -82,7 +85,8 @@ function moduleBoundaries(root) {
   });
   return [
     ...all.map((m) => entry([`src/modules/${m}/**/*.ts`], modulePatterns(m, all))),
-    entry(['src/events/**/*.ts'], EVENTS_PATTERNS),
+    entry(['src/events/**/*.ts'], facePatterns('src/events')),
+    entry(['src/platform/**/*.ts'], facePatterns('src/platform')),
   ];
 }
 

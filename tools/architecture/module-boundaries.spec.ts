@@ -52,6 +52,10 @@ describe('module boundary lint', () => {
       "import { ReplayService } from '../../deliveries/replay.service';",
     ],
     ['src/modules/audit/x.ts', "import { AuthModule } from '../auth/auth.module';"],
+    [
+      'src/platform/x.ts',
+      "import { LaneProcessor } from '../modules/deliveries/lanes/lane.processor';",
+    ],
   ])('%s: refuses %s', (path, line) => {
     const messages = lint(path, line);
     expect(messages).toHaveLength(1);
@@ -76,6 +80,10 @@ describe('module boundary lint', () => {
     ['src/modules/pbx/x.ts', "import { EVENT_NAMES } from '../../events/catalogue';"],
     ['src/events/x.ts', "import { OutboxEvent } from './entities/outbox-event.entity';"],
     ['src/ops/x.ts', "import { Delivery } from '../modules/deliveries/entities/delivery.entity';"],
+    [
+      'src/platform/x.ts',
+      "import { LaneWorkersModule } from '../modules/deliveries/deliveries.module';",
+    ],
   ])('%s: allows %s', (path, line) => {
     expect(lint(path, line)).toEqual([]);
   });
