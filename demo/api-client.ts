@@ -104,3 +104,29 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/** An error as one line for the demo's log: the API's message, or `<what>: <error>`. */
+export function describeError(what: string, err: unknown): string {
+  return err instanceof ApiError ? err.message : `${what}: ${String(err)}`;
+}
+
+/**
+ * Runs `round(0)`, `round(1)`, … until the signal aborts, `pauseMs` apart; a round that fails is
+ * reported (as `what`) and followed by a longer pause.
+ */
+export async function repeatRounds(
+  what: string,
+  round: (n: number) => Promise<void>,
+  opts: { signal: AbortSignal; onError: (message: string) => void; pauseMs: number },
+): Promise<void> {
+  for (let n = 0; !opts.signal.aborted; n++) {
+    try {
+      await round(n);
+    } catch (err) {
+      if (opts.signal.aborted) return;
+      opts.onError(describeError(what, err));
+      await sleep(3000, opts.signal);
+    }
+    await sleep(opts.pauseMs, opts.signal);
+  }
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, ApiError, sleep } from './api-client';
+import { ApiClient, describeError, repeatRounds, sleep } from './api-client';
 import { asTyped, between, fullName, mobile, weighted } from './data';
 
 /**
@@ -118,8 +118,7 @@ export function simulateAutocall(opts: {
             ]);
         const p: Promise<void> = call(leads[next], plan, pace)
           .catch((err: unknown) => {
-            if (!signal.aborted)
-              opts.onError(err instanceof ApiError ? err.message : `AutoCall: ${String(err)}`);
+            if (!signal.aborted) opts.onError(describeError('AutoCall', err));
           })
           .finally(() => {
             inFlight.delete(p);
@@ -144,18 +143,7 @@ export function simulateAutocall(opts: {
     }
   }
 
-  async function run(): Promise<void> {
-    for (let round = 0; !signal.aborted; round++) {
-      try {
-        await campaign(round);
-      } catch (err) {
-        if (signal.aborted) return;
-        opts.onError(err instanceof ApiError ? err.message : `AutoCall: ${String(err)}`);
-        await sleep(3000, signal);
-      }
-      await sleep(3000, signal);
-    }
-  }
-
-  return { stopped: run() };
+  return {
+    stopped: repeatRounds('AutoCall', campaign, { signal, onError: opts.onError, pauseMs: 3000 }),
+  };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, ApiError, sleep } from './api-client';
+import { ApiClient, repeatRounds, sleep } from './api-client';
 import {
   asTyped,
   between,
@@ -124,18 +124,7 @@ export function simulateTelesales(opts: {
     }
   }
 
-  async function run(): Promise<void> {
-    for (let round = 0; !signal.aborted; round++) {
-      try {
-        await campaign(round);
-      } catch (err) {
-        if (signal.aborted) return;
-        opts.onError(err instanceof ApiError ? err.message : `Telesales: ${String(err)}`);
-        await sleep(3000, signal);
-      }
-      await sleep(2500, signal);
-    }
-  }
-
-  return { stopped: run() };
+  return {
+    stopped: repeatRounds('Telesales', campaign, { signal, onError: opts.onError, pauseMs: 2500 }),
+  };
 }

@@ -47,6 +47,9 @@ export interface Platform {
   admin: AdminClient;
 }
 
+/** One benchmark scenario: runs against the platform and answers its report section. */
+export type Scenario = (env: Env, p: Platform, driver: Child) => Promise<Record<string, unknown>>;
+
 export interface Hook {
   id: string;
   path: string;
@@ -240,11 +243,20 @@ async function verifyWhere(
 }
 
 /** The time the last delivery of `event` reached its final state (its record's updated_at). */
-export async function lastUpdate(env: Env, event: EventName): Promise<number> {
+export function lastUpdate(env: Env, event: EventName): Promise<number> {
+  return lastUpdateWhere(env, 'event', event);
+}
+
+/** When the last delivery with `column` = `value` reached its final state (epoch ms). */
+export async function lastUpdateWhere(
+  env: Env,
+  column: 'event' | 'webhook_id',
+  value: string,
+): Promise<number> {
   const r = (
     await env.pg.query(
-      `SELECT (extract(epoch FROM max(updated_at)) * 1000)::float8 AS t FROM deliveries WHERE event = $1`,
-      [event],
+      `SELECT (extract(epoch FROM max(updated_at)) * 1000)::float8 AS t FROM deliveries WHERE ${column} = $1`,
+      [value],
     )
   ).rows[0] as { t: number };
   return r.t;

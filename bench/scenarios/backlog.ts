@@ -25,6 +25,8 @@ import {
   report,
   sleep,
   verifyHook,
+  lastUpdateWhere,
+  type Scenario,
 } from '../lib/harness';
 import type { Child } from '../lib/proc';
 import { MemoryPeak, prefixMemory, usedMemoryMb } from '../lib/redis-memory';
@@ -37,11 +39,7 @@ const PROBE_EVENTS = 100;
 /** The healthy load runs this long before the resume, and at least this long after. */
 const LEAD_IN_MS = 2_000;
 
-export async function scenarioH(
-  env: Env,
-  p: Platform,
-  driver: Child,
-): Promise<Record<string, unknown>> {
+export const scenarioH: Scenario = async (env, p, driver) => {
   const { backlog, rate } = env.sizes.h;
   const [held] = await createHooks(env, p.admin, 'hb', BACKLOG_EVENT, 1);
   const [healthy] = await createHooks(env, p.admin, 'h', LOAD_EVENT, 1, { portOffset: 1 });
@@ -93,7 +91,7 @@ export async function scenarioH(
   } finally {
     peak.stop();
   }
-}
+};
 
 /** Redis now: the server's used_memory and what the run's own keys hold. */
 async function redisNow(env: Env) {
@@ -224,12 +222,6 @@ async function verifyDrained(env: Env, held: Hook, healthy: Hook, published: num
 }
 
 /** When a webhook's last delivery reached its final state (epoch ms). */
-async function lastUpdateOf(env: Env, webhookId: string): Promise<number> {
-  const r = (
-    await env.pg.query(
-      `SELECT (extract(epoch FROM max(updated_at)) * 1000)::float8 AS t FROM deliveries WHERE webhook_id = $1`,
-      [webhookId],
-    )
-  ).rows[0] as { t: number };
-  return r.t;
+function lastUpdateOf(env: Env, webhookId: string): Promise<number> {
+  return lastUpdateWhere(env, 'webhook_id', webhookId);
 }

@@ -19,17 +19,13 @@ import {
   received,
   report,
   verifyHook,
+  type Scenario,
 } from '../lib/harness';
-import type { Child } from '../lib/proc';
 import { summarize } from '../lib/stats';
 
 const EVENT: EventName = 'autocall.lead.dialed';
 
-export async function scenarioG(
-  env: Env,
-  p: Platform,
-  driver: Child,
-): Promise<Record<string, unknown>> {
+export const scenarioG: Scenario = async (env, p, driver) => {
   const { rate, seconds, graceSeconds } = env.sizes.g;
   const [healthy, hanging] = await createHooks(env, p.admin, 'g', EVENT, 2, {
     mode: (i) => (i === 0 ? 'ok' : 'hang'),
@@ -74,7 +70,7 @@ export async function scenarioG(
     timeline: atDeadline.timeline,
     verification: v,
   };
-}
+};
 
 /**
  * The hanging webhook goes (its backlog is cancelled) and its connections are closed; then every

@@ -15,6 +15,7 @@ import {
   received,
   report,
   verify,
+  type Scenario,
 } from '../lib/harness';
 import type { Child } from '../lib/proc';
 
@@ -74,11 +75,7 @@ export async function paced(
   };
 }
 
-export async function scenarioB(
-  env: Env,
-  p: Platform,
-  driver: Child,
-): Promise<Record<string, unknown>> {
+export const scenarioB: Scenario = async (env, p, driver) => {
   const { rate, seconds, webhooks } = env.sizes.b;
   const modes = Array.from({ length: webhooks }, () => 'ok' as const);
   const r = await paced(env, p, driver, 'b', 'pbx.call.ringing', rate, seconds, modes);
@@ -94,13 +91,9 @@ export async function scenarioB(
     resources: r.resources,
     verification: r.verification,
   };
-}
+};
 
-export async function scenarioD(
-  env: Env,
-  p: Platform,
-  driver: Child,
-): Promise<Record<string, unknown>> {
+export const scenarioD: Scenario = async (env, p, driver) => {
   const { rate, seconds } = env.sizes.d;
   const webhooks = env.sizes.b.webhooks;
   const modes = Array.from({ length: webhooks }, (_, i): 'ok' | 'fail' =>
@@ -128,7 +121,7 @@ export async function scenarioD(
     resources: r.resources,
     verification: r.verification,
   };
-}
+};
 
 async function deadLetterAudits(env: Env): Promise<number> {
   const r = (
@@ -139,11 +132,7 @@ async function deadLetterAudits(env: Env): Promise<number> {
   return r.n;
 }
 
-export async function scenarioC(
-  env: Env,
-  p: Platform,
-  driver: Child,
-): Promise<Record<string, unknown>> {
+export const scenarioC: Scenario = async (env, p, driver) => {
   const { webhooks, rounds } = env.sizes.c;
   const event: EventName = 'telesales.lead.created';
   log(`c: creating ${webhooks} webhooks`);
@@ -168,4 +157,4 @@ export async function scenarioC(
   check(v.deliveries === webhooks * rounds, `c: ${v.deliveries} deliveries`);
   check(v.attempts === webhooks * rounds, `c: ${v.attempts} attempts`);
   return { webhooks, rounds: out, worstMs: Math.max(...out.map((o) => o.lastMs)), verification: v };
-}
+};

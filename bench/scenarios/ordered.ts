@@ -6,18 +6,13 @@
  */
 import type { EventName } from '../../src/events/catalogue';
 import { ApiError } from '../lib/admin';
-import { Env, Platform, check, log } from '../lib/harness';
-import type { Child } from '../lib/proc';
+import { Env, Platform, check, log, type Scenario } from '../lib/harness';
 import { throughput } from './throughput';
 
 const EVENT: EventName = 'autocall.lead.transferred';
 const ORDERED = { ordering: 'per_key' };
 
-export async function scenarioI(
-  env: Env,
-  p: Platform,
-  driver: Child,
-): Promise<Record<string, unknown>> {
+export const scenarioI: Scenario = async (env, p, driver) => {
   const refused = await refusesOrdering(env, p);
   if (refused) {
     log(`i: not supported: ${refused}`);
@@ -39,7 +34,7 @@ export async function scenarioI(
     `i: ${r.sequencedAtReceiver as number} of ${r.deliveries as number} requests carried a sequence`,
   );
   return { supported: true, ordering: 'per_key', ...r };
-}
+};
 
 /** Why the platform will not create an ordered webhook, or null if it does. */
 async function refusesOrdering(env: Env, p: Platform): Promise<string | null> {

@@ -22,6 +22,7 @@ import {
   report,
   sleep,
   verify,
+  type Scenario,
 } from '../lib/harness';
 import { Child, ROOT, rssMb, spawnNode } from '../lib/proc';
 import { round } from '../lib/stats';
@@ -183,11 +184,7 @@ export async function throughput(
   };
 }
 
-export async function scenarioA(
-  env: Env,
-  p: Platform,
-  driver: Child,
-): Promise<Record<string, unknown>> {
+export const scenarioA: Scenario = async (env, p, driver) => {
   const { events, webhooks, warmupEvents } = env.sizes.a;
   return throughput(env, p, driver, {
     tag: 'a',
@@ -196,13 +193,9 @@ export async function scenarioA(
     webhooks,
     warmupEvents,
   });
-}
+};
 
-export async function scenarioF(
-  env: Env,
-  p: Platform,
-  driver: Child,
-): Promise<Record<string, unknown>> {
+export const scenarioF: Scenario = async (env, p, driver) => {
   const { events, webhooks, warmupEvents } = env.sizes.f;
   const r = await throughput(env, p, driver, {
     tag: 'f',
@@ -225,4 +218,4 @@ export async function scenarioF(
       `(peak ${peak} MB), ${settled} MB after ${SETTLE_MS / 1000} s idle`,
   );
   return r;
-}
+};

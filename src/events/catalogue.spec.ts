@@ -9,55 +9,24 @@ import {
 } from './catalogue';
 import { EventBus } from './event-bus';
 
+/** The fields every pbx.* event starts with, and those of a hangup (and of a CDR). */
+const CALL_LEG = ['call_uuid', 'extension', 'direction', 'caller_number', 'destination_number'];
+const HANGUP = [
+  ...CALL_LEG,
+  'started_at',
+  'answered_at',
+  'ended_at',
+  'duration',
+  'billsec',
+  'hangup_cause',
+];
+
 /** docs/receiver-guide.md §9, field by field. */
 const FIELDS: Record<EventName, string[]> = {
-  'pbx.call.ringing': [
-    'call_uuid',
-    'extension',
-    'direction',
-    'caller_number',
-    'destination_number',
-    'timestamp',
-  ],
-  'pbx.call.answered': [
-    'call_uuid',
-    'extension',
-    'direction',
-    'caller_number',
-    'destination_number',
-    'timestamp',
-    'answered_at',
-  ],
-  'pbx.call.hangup': [
-    'call_uuid',
-    'extension',
-    'direction',
-    'caller_number',
-    'destination_number',
-    'started_at',
-    'answered_at',
-    'ended_at',
-    'duration',
-    'billsec',
-    'hangup_cause',
-  ],
-  'pbx.cdr.created': [
-    'call_uuid',
-    'extension',
-    'direction',
-    'caller_number',
-    'destination_number',
-    'started_at',
-    'answered_at',
-    'ended_at',
-    'duration',
-    'billsec',
-    'hangup_cause',
-    'result',
-    'queue_name',
-    'trunk_name',
-    'recording_url',
-  ],
+  'pbx.call.ringing': [...CALL_LEG, 'timestamp'],
+  'pbx.call.answered': [...CALL_LEG, 'timestamp', 'answered_at'],
+  'pbx.call.hangup': HANGUP,
+  'pbx.cdr.created': [...HANGUP, 'result', 'queue_name', 'trunk_name', 'recording_url'],
   'telesales.lead.created': [
     'id',
     'campaign_id',

@@ -219,6 +219,16 @@ const acCampaign: AutocallCampaignPayload = {
 };
 
 /** The catalogue, in the order of docs/receiver-guide.md §9. */
+/** The fields an AutoCall call attempt's events (dialed, answered) share. */
+const acAttempt = {
+  uuid: AUTOCALL,
+  campaign_id: 9,
+  lead_id: 30117,
+  phone: '84987654321',
+  external_ref: 'CRM-88213',
+  attempt_number: 1,
+};
+
 export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
   'pbx.call.ringing': {
     name: 'pbx.call.ringing',
@@ -344,12 +354,7 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
     orderingKey: autocallCallKey,
     description: 'The dialer places a call to a lead',
     sample: {
-      uuid: AUTOCALL,
-      campaign_id: 9,
-      lead_id: 30117,
-      phone: '84987654321',
-      external_ref: 'CRM-88213',
-      attempt_number: 1,
+      ...acAttempt,
       caller_id: '842873001234',
       started_at: '2026-06-29T03:05:00Z',
     },
@@ -360,12 +365,7 @@ export const EVENT_TYPES: { [N in EventName]: EventType<N> } = {
     orderingKey: autocallCallKey,
     description: 'The lead picks up',
     sample: {
-      uuid: AUTOCALL,
-      campaign_id: 9,
-      lead_id: 30117,
-      phone: '84987654321',
-      external_ref: 'CRM-88213',
-      attempt_number: 1,
+      ...acAttempt,
       answered_at: '2026-06-29T03:05:07Z',
     },
   },

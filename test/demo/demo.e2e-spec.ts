@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { EVENT_NAMES, EventModule } from '../../src/events/catalogue';
 import { verifyPassword } from '../../src/modules/auth/passwords';
+import type { DemoSummary as Summary } from '../../demo/summary';
 import { ScratchDatabase, scratchDatabase } from '../foundation/scratch-db';
 import { waitFor } from '../support/wait';
 
@@ -19,16 +20,6 @@ import { waitFor } from '../support/wait';
 
 const ROOT = join(__dirname, '..', '..');
 const MODULES: EventModule[] = ['pbx', 'telesales', 'autocall'];
-
-interface Summary {
-  seconds: number;
-  published: Record<string, number>;
-  delivered: Record<string, number>;
-  verified: Record<string, number>;
-  modules: Record<EventModule, { published: number; verified: number }>;
-  signature_failures: number;
-  earlier_deliveries: number;
-}
 
 describe('npm run demo -- --duration 15', () => {
   let db: ScratchDatabase;

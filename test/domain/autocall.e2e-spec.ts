@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startApp, TestApp } from '../support/app';
+import { TestApp, useApp } from '../support/app';
 import { bearer, expectEvent, moduleEvents, outboxMark, outboxSince } from './support';
 
 /** This file's module's events (see moduleEvents). */
@@ -10,14 +10,10 @@ describe('AutoCall', () => {
   let token: string;
   let telesales: string;
 
-  beforeAll(async () => {
-    t = await startApp();
+  useApp(async (app) => {
+    t = app;
     token = await bearer(t, ['autocall_api_access']);
     telesales = await bearer(t, ['telesales_api_access']);
-  });
-
-  afterAll(async () => {
-    await t?.close();
   });
 
   const post = (path: string, body: object = {}) =>

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../../src/common/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
-import { startApp, TestApp } from '../support/app';
+import { TestApp, useApp } from '../support/app';
 
 /** FreeSWITCH's mod_json_cdr can only send HTTP Basic (`cred=user:pass`): tokens work that way too. */
 describe('machine tokens over HTTP Basic', () => {
   let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  useApp((app) => (t = app));
 
   it('accepts Basic base64(<id>:<secret>) like the bearer token, with the same checks', async () => {
     const { plain, token } = await t.app

@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { API_TOKEN_KEY, Scope } from '../../src/platform/http/access.decorators';
-import { startApp, TestApp } from '../support/app';
+import { TestApp, useApp } from '../support/app';
 
 interface Route {
   method: string;
@@ -60,16 +60,12 @@ describe('OpenAPI reference', () => {
     components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
   };
 
-  beforeAll(async () => {
-    t = await startApp();
+  useApp(async (app) => {
+    t = app;
     // Public: no credentials at all (served by SwaggerModule, outside the controllers' guard).
     const res = await t.http().get('/api/docs-json').expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     doc = res.body;
-  });
-
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('serves Swagger UI at /api/docs without credentials', async () => {

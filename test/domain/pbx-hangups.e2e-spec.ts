@@ -31,6 +31,14 @@ function cdrOf(call: SimulatedCall): Record<string, unknown> {
   return { 'core-uuid': 'e2e', switchname: 'pbx01', variables };
 }
 
+/** A call's events, then its CDR's, each with its sequence in the call's key. */
+const CALL_THEN_CDR = [
+  ['pbx.call.ringing', 1],
+  ['pbx.call.answered', 2],
+  ['pbx.call.hangup', 3],
+  ['pbx.cdr.created', 4],
+];
+
 describe('PBX: a hangup for every call that rang', () => {
   let live: FakeFreeswitch;
   /** Plays calls to no one: their frames are then sent to the platform one by one. */
@@ -107,12 +115,7 @@ describe('PBX: a hangup for every call that rang', () => {
 
     await postCdr(call).expect(201);
     const rows = await eventsOf(call);
-    expect(rows.map((r) => [r.event_name, r.sequence])).toEqual([
-      ['pbx.call.ringing', 1],
-      ['pbx.call.answered', 2],
-      ['pbx.call.hangup', 3],
-      ['pbx.cdr.created', 4],
-    ]);
+    expect(rows.map((r) => [r.event_name, r.sequence])).toEqual(CALL_THEN_CDR);
     const answered = expectEvent(rows[1], 'pbx.call.answered');
     const hangup = expectEvent(rows[2], 'pbx.call.hangup');
     const cdr = expectEvent(rows[3], 'pbx.cdr.created');
@@ -172,12 +175,7 @@ describe('PBX: a hangup for every call that rang', () => {
 
     await postCdr(call).expect(201);
     const rows = await eventsOf(call);
-    expect(rows.map((r) => [r.event_name, r.sequence])).toEqual([
-      ['pbx.call.ringing', 1],
-      ['pbx.call.answered', 2],
-      ['pbx.call.hangup', 3],
-      ['pbx.cdr.created', 4],
-    ]);
+    expect(rows.map((r) => [r.event_name, r.sequence])).toEqual(CALL_THEN_CDR);
     expect(rows[2]).toEqual(eslHangup);
   });
 

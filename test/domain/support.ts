@@ -98,6 +98,14 @@ const lead: Schema = {
   created_at: 'iso',
   updated_at: 'iso',
 };
+/** The fields every autocall.lead.* event starts with, and those of a dial attempt. */
+const acCall: Schema = { uuid: 'uuid', campaign_id: 'int', lead_id: 'int' };
+const acAttempt: Schema = {
+  ...acCall,
+  phone: 'string',
+  external_ref: 'string?',
+  attempt_number: 'int',
+};
 const acCampaign: Schema = {
   campaign_id: 'int',
   name: 'string',
@@ -144,37 +152,16 @@ export const EVENT_SCHEMAS: Record<EventName, Schema> = {
     completed_leads: 'int',
     finished_reason: 'enum:all_leads_done|manual|end_at_reached',
   },
-  'autocall.lead.dialed': {
-    uuid: 'uuid',
-    campaign_id: 'int',
-    lead_id: 'int',
-    phone: 'string',
-    external_ref: 'string?',
-    attempt_number: 'int',
-    caller_id: 'string',
-    started_at: 'iso',
-  },
-  'autocall.lead.answered': {
-    uuid: 'uuid',
-    campaign_id: 'int',
-    lead_id: 'int',
-    phone: 'string',
-    external_ref: 'string?',
-    attempt_number: 'int',
-    answered_at: 'iso',
-  },
+  'autocall.lead.dialed': { ...acAttempt, caller_id: 'string', started_at: 'iso' },
+  'autocall.lead.answered': { ...acAttempt, answered_at: 'iso' },
   'autocall.lead.dtmf_pressed': {
-    uuid: 'uuid',
-    campaign_id: 'int',
-    lead_id: 'int',
+    ...acCall,
     digit: 'digit',
     action_type: 'string?',
     pressed_at: 'iso',
   },
   'autocall.lead.transferred': {
-    uuid: 'uuid',
-    campaign_id: 'int',
-    lead_id: 'int',
+    ...acCall,
     digit: 'digit?',
     queue_name: 'string',
     transferred_at: 'iso',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startApp, TestApp } from '../support/app';
+import { TestApp, useApp } from '../support/app';
 import {
   bearer,
   expectEvent,
@@ -17,14 +17,10 @@ describe('Telesales', () => {
   let token: string;
   let autocall: string;
 
-  beforeAll(async () => {
-    t = await startApp();
+  useApp(async (app) => {
+    t = app;
     token = await bearer(t, ['telesales_api_access']);
     autocall = await bearer(t, ['autocall_api_access']);
-  });
-
-  afterAll(async () => {
-    await t?.close();
   });
 
   const post = (path: string, body: object) =>

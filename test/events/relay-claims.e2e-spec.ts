@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_TYPES } from '../../src/events/catalogue';
 import { EventBus } from '../../src/events/event-bus';
 import { ClaimedEvent, OutboxRelay } from '../../src/events/outbox-relay';
-import { startApp, TestApp } from '../support/app';
+import { TestApp, useApp } from '../support/app';
 import { waitFor } from '../support/wait';
 
 /** The relay hands every subscriber the event's ordering key and sequence (for fan-out). */
@@ -10,8 +10,8 @@ describe('outbox relay: claimed events carry their ordering key and sequence', (
   let t: TestApp;
   const claimed: ClaimedEvent[] = [];
 
-  beforeAll(async () => {
-    t = await startApp();
+  useApp((app) => {
+    t = app;
     t.app.get(OutboxRelay).subscribe({
       name: 'test-probe',
       handle: (_tx, events) => {
@@ -19,10 +19,6 @@ describe('outbox relay: claimed events carry their ordering key and sequence', (
         return Promise.resolve();
       },
     });
-  });
-
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('gives orderingKey and sequence (a number) of each claimed event', async () => {

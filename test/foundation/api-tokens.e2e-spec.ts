@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Session, TestApp, login, startApp } from '../support/app';
+import { Session, TestApp, login, useApp } from '../support/app';
 import { waitFor } from '../support/wait';
 import { ProbeModule } from './probe';
 
@@ -16,13 +16,14 @@ describe('machine API tokens', () => {
   let t: TestApp;
   let admin: Session;
 
-  beforeAll(async () => {
-    t = await startApp({}, { features: [ProbeModule] });
-    admin = await login(t, 'admin');
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  useApp(
+    async (app) => {
+      t = app;
+      admin = await login(t, 'admin');
+    },
+    {},
+    { features: [ProbeModule] },
+  );
 
   async function createToken(
     body: Record<string, unknown> = {},

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Actor, SYSTEM_ACTOR } from '../../src/common/actor';
 import { AuditService, entryHash } from '../../src/modules/audit/audit.service';
 import { AuditEntry } from '../../src/modules/audit/entities/audit-entry.entity';
-import { Session, TestApp, login, startApp } from '../support/app';
+import { Session, TestApp, login, startApp, useApp } from '../support/app';
 import { ScratchDatabase, scratchDatabase } from './scratch-db';
 
 /** RFC 4180: quoted fields, doubled quotes, embedded commas and newlines. */
@@ -74,13 +74,10 @@ describe('audit log', () => {
   let admin: Session;
   let audit: AuditService;
 
-  beforeAll(async () => {
-    t = await startApp();
+  useApp(async (app) => {
+    t = app;
     admin = await login(t, 'admin');
     audit = t.app.get(AuditService);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('is append-only at the database: UPDATE, DELETE and TRUNCATE are refused', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TEST_PASSWORD, TestApp, createUser, login, startApp, uniqueEmail } from '../support/app';
+import { TEST_PASSWORD, TestApp, createUser, login, uniqueEmail, useApp } from '../support/app';
 
 /**
  * Console sessions: login, me, logout, failed-login auditing and throttling, CSRF, roles, and a
@@ -14,12 +14,7 @@ describe('console sessions', () => {
     return `198.51.100.${ipCounter}`;
   };
 
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  useApp((app) => (t = app));
 
   function cookiesOf(res: { headers: Record<string, unknown> }): string[] {
     return ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);

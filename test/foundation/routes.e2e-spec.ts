@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { SCOPES, Scope } from '../../src/platform/http/access.decorators';
 import { BULK_ROUTES } from '../../src/bootstrap';
-import { Session, TestApp, login, startApp } from '../support/app';
+import { Session, TestApp, login, useApp } from '../support/app';
 import { ProbeModule } from './probe';
 import {
   DiscoveredRoute,
@@ -73,18 +73,19 @@ describe('every route', () => {
   let allScopes: string;
   let allScopesId: string;
 
-  beforeAll(async () => {
-    t = await startApp({}, { features: [ProbeModule] });
-    routes = discoverRoutes(t.app);
-    admin = await login(t, 'admin');
-    auditor = await login(t, 'auditor');
-    const token = await newToken([...SCOPES]);
-    allScopes = token.token;
-    allScopesId = token.id;
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  useApp(
+    async (app) => {
+      t = app;
+      routes = discoverRoutes(t.app);
+      admin = await login(t, 'admin');
+      auditor = await login(t, 'auditor');
+      const token = await newToken([...SCOPES]);
+      allScopes = token.token;
+      allScopesId = token.id;
+    },
+    {},
+    { features: [ProbeModule] },
+  );
 
   async function newToken(scopes: Scope[]): Promise<{ id: string; token: string }> {
     const res = await admin

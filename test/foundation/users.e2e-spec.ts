@@ -9,6 +9,7 @@ import {
   login,
   startApp,
   uniqueEmail,
+  useApp,
 } from '../support/app';
 import { ScratchDatabase, scratchDatabase } from './scratch-db';
 
@@ -16,12 +17,9 @@ describe('users (admin)', () => {
   let t: TestApp;
   let admin: Session;
 
-  beforeAll(async () => {
-    t = await startApp();
+  useApp(async (app) => {
+    t = app;
     admin = await login(t, 'admin');
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const newUser = (over: Record<string, unknown> = {}) => ({

@@ -1,11 +1,8 @@
-import { login, startApp, TestApp } from '../support/app';
+import { login, TestApp, useApp } from '../support/app';
 
 describe('XSRF-TOKEN cookie lifetime', () => {
   let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  useApp((app) => (t = app));
 
   it('is renewed with every authenticated console response, so it never outlives the rolling session', async () => {
     const admin = await login(t);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONSOLE_DIST } from '../../src/app.module';
 import { Browser, BrowserProblems, launchChromium } from '../browser/browser';
-import { TestApp, createUser, login, startApp } from '../support/app';
+import { TestApp, createUser, login, startApp, useApp } from '../support/app';
 
 /**
  * Security headers (helmet), the console's Content-Security-Policy against its real build in a
@@ -108,12 +108,7 @@ describe('security headers', () => {
 
 describe('login from other sites', () => {
   let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  useApp((app) => (t = app));
 
   it('refuses form posts (JSON only) with a 415, and checks no password', async () => {
     const user = await createUser(t);
@@ -158,12 +153,7 @@ describe('login from other sites', () => {
 
 describe('audit CSV export', () => {
   let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  useApp((app) => (t = app));
 
   it('neutralises a formula in a failed login User-Agent', async () => {
     const admin = await login(t);

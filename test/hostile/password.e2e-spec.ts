@@ -1,15 +1,10 @@
 import type request from 'supertest';
-import { Session, TestApp, createUser, login, startApp } from '../support/app';
+import { Session, TestApp, createUser, login, useApp } from '../support/app';
 
 /** `POST /api/admin/auth/password`: a signed-in user changes their own password. */
 describe('changing one’s own password', () => {
   let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  useApp((app) => (t = app));
 
   /** The XSRF token a response set (the session is reissued by a password change). */
   const newCsrf = (res: request.Response): string => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { MAX_STRING_LENGTH } from '../../src/common/input-policy';
-import { Session, TestApp, login, startApp } from '../support/app';
+import { Session, TestApp, login, useApp } from '../support/app';
+import { minimalCdr } from '../support/cdr';
 import { bearer } from '../domain/support';
 
 /**
@@ -18,21 +19,7 @@ const POISONS: [string, string][] = [
   ['an over-long string', 'x'.repeat(MAX_STRING_LENGTH + 1)],
 ];
 
-function cdr(vars: Record<string, string>, uuid = randomUUID()) {
-  return {
-    switchname: 'pbx01',
-    variables: {
-      uuid,
-      caller_id_number: '84912345678',
-      destination_number: '1001',
-      start_epoch: '1782703780',
-      answer_epoch: '1782703786',
-      end_epoch: '1782703812',
-      hangup_cause: 'NORMAL_CLEARING',
-      ...vars,
-    },
-  };
-}
+const cdr = (vars: Record<string, string>, uuid = randomUUID()) => minimalCdr(vars, uuid);
 
 describe('hostile strings', () => {
   let t: TestApp;
@@ -43,8 +30,8 @@ describe('hostile strings', () => {
   let campaignId: number;
   let leadId: number;
 
-  beforeAll(async () => {
-    t = await startApp();
+  useApp(async (app) => {
+    t = app;
     admin = await login(t);
     telesales = await bearer(t, ['telesales_api_access']);
     autocall = await bearer(t, ['autocall_api_access']);
@@ -63,10 +50,6 @@ describe('hostile strings', () => {
       .send({ full_name: 'Clean', phone: '0912000001' })
       .expect(201);
     leadId = lead.body.data.id as number;
-  });
-
-  afterAll(async () => {
-    await t?.close();
   });
 
   /** Row counts of the tables these routes write, to prove a refused request changed nothing. */

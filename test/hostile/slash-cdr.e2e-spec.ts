@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestApp, startApp } from '../support/app';
+import { TestApp, useApp } from '../support/app';
 import { bearer } from '../domain/support';
 
 /**
@@ -12,13 +12,9 @@ describe('a CDR with 100,000 slashes', () => {
   let t: TestApp;
   let pbx: string;
 
-  beforeAll(async () => {
-    t = await startApp();
+  useApp(async (app) => {
+    t = app;
     pbx = await bearer(t, ['pbx_api_access']);
-  });
-
-  afterAll(async () => {
-    await t?.close();
   });
 
   function cdr(recordPath: string, uuid: string) {

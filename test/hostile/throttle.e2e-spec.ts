@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../../src/common/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
 import { MAX_CONCURRENT_ARGON2, argon2Stats } from '../../src/modules/auth/passwords';
-import { TestApp, createUser, login, startApp } from '../support/app';
+import { TestApp, createUser, login, startApp, useApp } from '../support/app';
 
 /**
  * Login throttling under bursts and behind proxies: a slot is reserved before each password check
@@ -20,13 +20,7 @@ const freshIp = (): string => {
 
 describe('login throttle and argon2 cap (trusting loopback, the default)', () => {
   let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  useApp((app) => (t = app));
 
   const attempt = (email: string, ip: string, password = 'wrong password') =>
     t.http().post('/api/admin/auth/login').set('X-Forwarded-For', ip).send({ email, password });
@@ -96,12 +90,12 @@ describe('TRUST_PROXY', () => {
 
   describe('behind a trusted proxy (TRUST_PROXY=127.0.0.1/32,10.20.0.0/16)', () => {
     let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp({ TRUST_PROXY: '127.0.0.1/32,10.20.0.0/16' });
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    useApp(
+      (app) => {
+        t = app;
+      },
+      { TRUST_PROXY: '127.0.0.1/32,10.20.0.0/16' },
+    );
 
     it('token IP allowlists see the real client from X-Forwarded-For', async () => {
       const token = await tokenFor(t, ['203.0.113.7', '2001:db8:42::/48']);
@@ -189,12 +183,7 @@ describe('TRUST_PROXY', () => {
 
 describe('IP allowlist entries in legacy forms', () => {
   let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  useApp((app) => (t = app));
 
   it('are refused with a 422 naming the field, not reinterpreted', async () => {
     const admin = await login(t);

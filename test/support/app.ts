@@ -74,6 +74,25 @@ export async function startWorker(env: Record<string, string> = {}): Promise<Tes
   return { worker, url: `http://127.0.0.1:${address.port}`, logs, close: () => worker.close() };
 }
 
+/**
+ * The app of a describe block: started (with `env`, `options`) before its tests and handed to
+ * `use` (which may finish the block's setup: a login, tokens), closed after them.
+ */
+export function useApp(
+  use: (t: TestApp) => unknown,
+  env: Record<string, string> = {},
+  options: StartAppOptions = {},
+): void {
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    t = await startApp(env, options);
+    await use(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+}
+
 let counter = 0;
 export function uniqueEmail(prefix = 'user'): string {
   counter++;

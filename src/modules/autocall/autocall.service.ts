@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Conflict, fieldError, NotFound } from '../../common/errors';
+import { Paged, findPage } from '../../common/paging';
 import type { ImportOutcome, RowResult } from '../../common/leads/lead-import';
 import {
   insertInChunks,
@@ -73,24 +74,13 @@ export class AutocallService {
     return campaign;
   }
 
-  async listCampaigns(page: number, perPage: number) {
-    const [rows, total] = await this.campaignRepo.findAndCount({
-      order: { id: 'DESC' },
-      skip: (page - 1) * perPage,
-      take: perPage,
-    });
-    return { rows, total };
+  listCampaigns(page: number, perPage: number): Promise<Paged<AutocallCampaign>> {
+    return findPage(this.campaignRepo, { order: { id: 'DESC' } }, page, perPage);
   }
 
-  async listLeads(campaignId: number, page: number, perPage: number) {
+  async listLeads(campaignId: number, page: number, perPage: number): Promise<Paged<AutocallLead>> {
     await this.getCampaign(campaignId);
-    const [rows, total] = await this.leadRepo.findAndCount({
-      where: { campaignId },
-      order: { id: 'ASC' },
-      skip: (page - 1) * perPage,
-      take: perPage,
-    });
-    return { rows, total };
+    return findPage(this.leadRepo, { where: { campaignId }, order: { id: 'ASC' } }, page, perPage);
   }
 
   async counts(

@@ -1,23 +1,10 @@
 import { parseCdrDocument, recordingUrl, resultOf, trimTrailingSlashes } from './cdr-document';
+import { minimalCdr } from '../../../test/support/cdr';
 
 const UUID = '6f1c2b0e-4d1a-4c8e-9a57-3e2f8b1d7c40';
 
 function doc(vars: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  return {
-    switchname: 'pbx01',
-    variables: {
-      uuid: UUID,
-      caller_id_number: '84912345678',
-      destination_number: '1001',
-      start_epoch: '1782703780',
-      answer_epoch: '1782703786',
-      end_epoch: '1782703812',
-      hangup_cause: 'NORMAL_CLEARING',
-      ...vars,
-    },
-    callflow: [{ caller_profile: {} }],
-    ...extra,
-  };
+  return { ...minimalCdr(vars, UUID), callflow: [{ caller_profile: {} }], ...extra };
 }
 
 function parsed(vars: Record<string, unknown>, extra: Record<string, unknown> = {}) {

@@ -4,6 +4,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { canonicalJson } from '../../common/redact';
 import { Conflict, fieldError, NotFound } from '../../common/errors';
+import { Paged, findPage } from '../../common/paging';
 import type { ImportOutcome, RowResult } from '../../common/leads/lead-import';
 import {
   insertInChunks,
@@ -29,11 +30,6 @@ type NewLead = {
   email: string | null;
   customFields: Record<string, unknown>;
 };
-
-export interface Paged<T> {
-  rows: T[];
-  total: number;
-}
 
 /**
  * Telesales campaigns, leads and dispositions. Every change publishes its events with the
@@ -67,13 +63,8 @@ export class TelesalesService {
     return campaign;
   }
 
-  async listCampaigns(page: number, perPage: number): Promise<Paged<TelesalesCampaign>> {
-    const [rows, total] = await this.campaignRepo.findAndCount({
-      order: { id: 'DESC' },
-      skip: (page - 1) * perPage,
-      take: perPage,
-    });
-    return { rows, total };
+  listCampaigns(page: number, perPage: number): Promise<Paged<TelesalesCampaign>> {
+    return findPage(this.campaignRepo, { order: { id: 'DESC' } }, page, perPage);
   }
 
   async counts(campaignIds: number[], tx: EntityManager = this.campaignRepo.manager) {
@@ -102,13 +93,7 @@ export class TelesalesService {
     perPage: number,
   ): Promise<Paged<TelesalesLead>> {
     await this.getCampaign(campaignId);
-    const [rows, total] = await this.leadRepo.findAndCount({
-      where: { campaignId },
-      order: { id: 'ASC' },
-      skip: (page - 1) * perPage,
-      take: perPage,
-    });
-    return { rows, total };
+    return findPage(this.leadRepo, { where: { campaignId }, order: { id: 'ASC' } }, page, perPage);
   }
 
   /** 409 when the (normalised) phone is already in the campaign or the campaign is completed. */
