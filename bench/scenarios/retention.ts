@@ -8,24 +8,12 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { AppConfig } from '../../src/config/app-config';
+import { DeliveryPartitions } from '../../src/modules/deliveries/partitions';
 import { Env, check, log, sleep } from '../lib/harness';
 import { round, summarize } from '../lib/stats';
 
 const DAY_MS = 86_400_000;
-/**
- * The platform's day partitions (src/modules/deliveries/partitions.ts), loaded when the history
- * is partitioned, so the bench also runs on a platform from before partitioning.
- */
-const PARTITIONS_MODULE = '../../src/modules/deliveries/partitions';
-
-interface DeliveryPartitions {
-  oldestKept(now?: Date): Date;
-  dropExpired(now?: Date): Promise<{ dropped: string[]; kept: { day: string; open: number }[] }>;
-}
-type PartitionsClass = new (
-  db: DataSource,
-  config: { DELIVERY_RETENTION_DAYS: number },
-) => DeliveryPartitions;
 /** The platform's default retention, which the bench runs with. */
 const RETENTION_DAYS = 30;
 
@@ -152,8 +140,9 @@ export async function retentionOfADay(
   const pool = new Pool({ connectionString: env.databaseUrl, max: 1 });
   const writer = new Writer(pool, webhookId);
   try {
-    const mod = (await import(PARTITIONS_MODULE)) as { DeliveryPartitions: PartitionsClass };
-    const partitions = new mod.DeliveryPartitions(db, { DELIVERY_RETENTION_DAYS: RETENTION_DAYS });
+    // The one setting dropExpired reads.
+    const config = { DELIVERY_RETENTION_DAYS: RETENTION_DAYS } as AppConfig;
+    const partitions = new DeliveryPartitions(db, config);
     writer.start();
     // As if one day had passed (the oldest, partly filled day), then two (a full day).
     const drops = [
