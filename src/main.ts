@@ -28,8 +28,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = new Logger('Boot');
-  if (await ensureDatabase(config.DATABASE_URL)) log.log('Created the database');
-  const ran = await runMigrations(config.DATABASE_URL);
+  if (await ensureDatabase(config.databaseDirectUrl)) log.log('Created the database');
+  const ran = await runMigrations(config.databaseDirectUrl);
   if (ran.length) log.log(`Ran migrations: ${ran.join(', ')}`);
 
   if (!ROLES[config.ZORIO_ROLE].api) {
