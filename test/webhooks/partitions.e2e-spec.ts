@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { FanOutSubscriber } from '../../src/modules/deliveries/fan-out.subscriber';
 import {
   byDeliveryId,
@@ -12,6 +13,7 @@ import { DeliveryPartitions, utcDay } from '../../src/modules/deliveries/partiti
 import { MaintenanceProcessor, Retention } from '../../src/modules/deliveries/retention';
 import { QueueName } from '../../src/platform/queues';
 import { startApp } from '../support/app';
+import { waitFor } from '../support/wait';
 import { WebhookFixture } from '../support/webhooks';
 
 const DAY = 86_400_000;
@@ -186,6 +188,59 @@ describe('delivery partitions: made ahead, dropped by day, read across days', ()
     expect(have).toContain(`deliveries_p${digits(-window)}`);
     expect(await left([held, kept])).toEqual([kept]);
     expect(await audit()).toBeGreaterThanOrEqual(auditBefore);
+  });
+
+  it('finishes a drop that was interrupted (a pending detach, a day detached but not dropped)', async () => {
+    const day = -f.t.config.DELIVERY_RETENTION_DAYS - 5;
+    await partitions.ensure(dayAt(day), dayAt(day));
+    const at = new Date(dayAt(day).getTime() + 60_000);
+    await attempt(await delivery(at), at);
+    // A crash between the detach and the drop of the deliveries partition.
+    await f.t.db.query(`ALTER TABLE deliveries DETACH PARTITION "deliveries_p${digits(day)}"`);
+    // A DETACH … CONCURRENTLY of the attempts partition cancelled while it waited for a reader.
+    const reader = new Client({ connectionString: f.t.config.DATABASE_URL });
+    const detacher = new Client({ connectionString: f.t.config.DATABASE_URL });
+    await reader.connect();
+    await detacher.connect();
+    try {
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT count(*) FROM delivery_attempts');
+      const pid = (await detacher.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]
+        .pid;
+      const detach = detacher
+        .query(
+          `ALTER TABLE delivery_attempts DETACH PARTITION "delivery_attempts_p${digits(day)}" CONCURRENTLY`,
+        )
+        .then(
+          () => 'detached',
+          (err: Error) => err.message,
+        );
+      await waitFor(async () => {
+        const rows: unknown[] = await f.t.db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`,
+          [pid],
+        );
+        return rows.length ? true : null;
+      });
+      await f.t.db.query('SELECT pg_cancel_backend($1)', [pid]);
+      expect(await detach).toMatch(/cancel/);
+      await reader.query('COMMIT');
+    } finally {
+      await reader.end();
+      await detacher.end();
+    }
+    const pending: unknown[] = await f.t.db.query(
+      `SELECT 1 FROM pg_inherits WHERE inhdetachpending`,
+    );
+    expect(pending).toHaveLength(1);
+
+    const result = await partitions.dropExpired();
+    expect(result.dropped).toContain(dayAt(day).toISOString().slice(0, 10));
+    const left: unknown[] = await f.t.db.query(`SELECT 1 FROM pg_class WHERE relname IN ($1, $2)`, [
+      `deliveries_p${digits(day)}`,
+      `delivery_attempts_p${digits(day)}`,
+    ]);
+    expect(left).toEqual([]);
   });
 
   it('fan-out of the same event twice makes one delivery, its id a UUIDv7 of the event time', async () => {

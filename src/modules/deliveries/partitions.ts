@@ -106,7 +106,7 @@ export class DeliveryPartitions implements OnApplicationBootstrap {
    * open deliveries is kept (see the class). Returns the days dropped and the days kept.
    */
   async dropExpired(now = new Date()): Promise<{ dropped: string[]; kept: KeptDay[] }> {
-    await this.finishInterruptedDetaches();
+    await this.repairInterrupted();
     const cutoff = suffix(this.oldestKept(now));
     const expired = (await this.partitionNames((sql, p) => this.db.query(sql, p)))
       .filter((n) => n.startsWith('deliveries_p') && n.slice('deliveries_p'.length) < cutoff)
@@ -142,9 +142,8 @@ export class DeliveryPartitions implements OnApplicationBootstrap {
     await this.db.query(`ALTER TABLE deliveries DETACH PARTITION "${deliveries}" CONCURRENTLY`);
     const after = await this.openIn(deliveries);
     if (after > 0) {
-      await this.db.query(
-        `ALTER TABLE deliveries ATTACH PARTITION "${deliveries}" ${bound(new Date(`${day}T00:00:00Z`))}`,
-      );
+      const at = new Date(`${day}T00:00:00Z`);
+      await this.db.query(`ALTER TABLE deliveries ATTACH PARTITION "${deliveries}" ${bound(at)}`);
       return after;
     }
     if (await this.isPartition(attempts)) {
@@ -172,16 +171,31 @@ export class DeliveryPartitions implements OnApplicationBootstrap {
     return rows.length > 0;
   }
 
-  /** A DETACH … CONCURRENTLY that was interrupted (a crash) is finished before anything else. */
-  private async finishInterruptedDetaches(): Promise<void> {
-    const rows: { parent: string; child: string }[] = await this.db.query(
+  /**
+   * A drop that was interrupted (a crash, a cancelled statement) left a DETACH … CONCURRENTLY
+   * pending, or a day detached but not dropped: the detach is finished and the day attached back,
+   * so this run decides about it like about any other day.
+   */
+  private async repairInterrupted(): Promise<void> {
+    const pending: { parent: string; child: string }[] = await this.db.query(
       `SELECT p.relname AS parent, c.relname AS child
          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
         WHERE i.inhdetachpending AND p.relname = ANY($1::text[])`,
       [TABLES],
     );
-    for (const r of rows) {
+    for (const r of pending) {
       await this.db.query(`ALTER TABLE "${r.parent}" DETACH PARTITION "${r.child}" FINALIZE`);
+    }
+    const strays: { name: string }[] = await this.db.query(
+      `SELECT c.relname AS name FROM pg_class c
+        WHERE c.relkind = 'r' AND NOT c.relispartition
+          AND c.relnamespace = current_schema()::regnamespace
+          AND c.relname ~ '^(deliveries|delivery_attempts)_p[0-9]{8}$'`,
+    );
+    for (const { name } of strays) {
+      const table = NAME.exec(name)?.[1] ?? '';
+      const day = new Date(`${dayOf(name)}T00:00:00Z`);
+      await this.db.query(`ALTER TABLE "${table}" ATTACH PARTITION "${name}" ${bound(day)}`);
     }
   }
 
