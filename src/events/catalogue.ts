@@ -89,24 +89,22 @@ export interface AutocallCampaignFinishedPayload extends AutocallCampaignPayload
   finished_reason: 'all_leads_done' | 'manual' | 'end_at_reached';
 }
 
-export interface AutocallLeadDialedPayload {
+/** What the events of one call attempt (dialed, answered) say about it. */
+interface AutocallAttemptFields {
   uuid: string;
   campaign_id: number;
   lead_id: number;
   phone: string;
   external_ref: string | null;
   attempt_number: number;
+}
+
+export interface AutocallLeadDialedPayload extends AutocallAttemptFields {
   caller_id: string;
   started_at: Iso;
 }
 
-export interface AutocallLeadAnsweredPayload {
-  uuid: string;
-  campaign_id: number;
-  lead_id: number;
-  phone: string;
-  external_ref: string | null;
-  attempt_number: number;
+export interface AutocallLeadAnsweredPayload extends AutocallAttemptFields {
   answered_at: Iso;
 }
 

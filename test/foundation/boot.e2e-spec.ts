@@ -6,7 +6,7 @@ import request from 'supertest';
 import { UsersService } from '../../src/modules/auth/users.service';
 import { TestApp, startApp } from '../support/app';
 import { waitFor } from '../support/wait';
-import { ScratchDatabase, scratchDatabase } from './scratch-db';
+import { ScratchDatabase, scratchDatabase, useScratchApp } from './scratch-db';
 
 const ROOT = join(__dirname, '..', '..');
 const BOOT_TIMEOUT = 90_000;
@@ -82,14 +82,8 @@ afterAll(async () => {
 describe('first admin (ensureFirstAdmin)', () => {
   let scratch: ScratchDatabase;
   let t: TestApp;
-
-  beforeAll(async () => {
-    scratch = await scratchDatabase('firstadmin');
-    t = await startApp(scratch.env);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await scratch?.drop();
+  useScratchApp('firstadmin', (app, db) => {
+    [t, scratch] = [app, db];
   });
 
   it('creates one admin with a printed-once password when there is no user, and never again', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { ensureDatabase, runMigrations } from '../../src/database/migrate';
+import { startApp, type TestApp } from '../support/app';
 
 export interface ScratchDatabase {
   url: string;
@@ -64,4 +65,25 @@ export async function scratchDatabase(
       }
     },
   };
+}
+
+/**
+ * The app of a describe block on a scratch database of its own: both made before its tests and
+ * handed to `use`, the app closed and the database dropped after them.
+ */
+export function useScratchApp(
+  label: string,
+  use: (t: TestApp, scratch: ScratchDatabase) => unknown,
+): void {
+  let scratch: ScratchDatabase | undefined;
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    scratch = await scratchDatabase(label);
+    t = await startApp(scratch.env);
+    await use(t, scratch);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await scratch?.drop();
+  });
 }

@@ -7,11 +7,10 @@ import {
   TestApp,
   createUser,
   login,
-  startApp,
   uniqueEmail,
   useApp,
 } from '../support/app';
-import { ScratchDatabase, scratchDatabase } from './scratch-db';
+import { useScratchApp } from './scratch-db';
 
 describe('users (admin)', () => {
   let t: TestApp;
@@ -157,17 +156,8 @@ describe('users (admin)', () => {
 
 /** The last active admin, on a database of its own (the shared one has many admins). */
 describe('the last active admin', () => {
-  let scratch: ScratchDatabase;
   let t: TestApp;
-
-  beforeAll(async () => {
-    scratch = await scratchDatabase('lastadmin');
-    t = await startApp(scratch.env);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await scratch?.drop();
-  });
+  useScratchApp('lastadmin', (app) => (t = app));
 
   const activeAdmins = () =>
     t.db.query<{ id: string }[]>(`SELECT id FROM users WHERE role = 'admin' AND NOT disabled`);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EslParser, EslParserOutput } from './esl-parser';
+import { summary } from '../../../../test/support/esl';
 
 /**
  * The parser on bytes FreeSWITCH really sent, as public ESL libraries keep them among their test
@@ -17,16 +18,6 @@ const ALL = [
   'background-job.plain.esl',
   'disconnect-notice.esl',
 ];
-
-function summary(outputs: EslParserOutput[]): string[] {
-  return outputs.map((o) =>
-    o.kind === 'error'
-      ? `error:${o.error.code}`
-      : o.kind === 'event'
-        ? `event:${o.event.name}`
-        : `frame:${o.frame.contentType}`,
-  );
-}
 
 function events(outputs: EslParserOutput[]) {
   return outputs.flatMap((o) => (o.kind === 'event' ? [o.event] : []));

@@ -1,4 +1,5 @@
 import { EslParser, EslParserOutput, parsePlainEvent } from './esl-parser';
+import { summary } from '../../../../test/support/esl';
 
 function eventJsonFrame(headers: Record<string, string>): Buffer {
   const body = Buffer.from(JSON.stringify(headers), 'utf8');
@@ -19,16 +20,6 @@ const EVENT = eventJsonFrame({
 
 function pushAll(parser: EslParser, chunks: Buffer[]): EslParserOutput[] {
   return chunks.flatMap((chunk) => parser.push(chunk));
-}
-
-function summary(outputs: EslParserOutput[]): string[] {
-  return outputs.map((o) =>
-    o.kind === 'error'
-      ? `error:${o.error.code}`
-      : o.kind === 'event'
-        ? `event:${o.event.name}`
-        : `frame:${o.frame.contentType}`,
-  );
 }
 
 describe('EslParser', () => {
