@@ -16,7 +16,9 @@ import { ApiToken, RATE_LIMITS, Scope } from './platform/http/access.decorators'
 /**
  * The machine-token API reference: an OpenAPI document generated from the domain controllers and
  * their DTOs, served as Swagger UI at `/api/docs` and as JSON at `/api/docs-json`. Console routes
- * (`/api/admin/*`), health and metrics carry `@ApiExcludeController()` and stay out of it.
+ * (`/api/admin/*`) are described too, but only in the console's own document (`admin-openapi.ts`,
+ * generated into the repository, never served): this one drops their paths and schemas. Health and
+ * metrics carry `@ApiExcludeController()` and are in neither.
  *
  * The two docs routes are registered by SwaggerModule directly on Express, not through a Nest
  * controller, so the global AuthGuard never sees them: they are public (a test checks it). They
@@ -151,11 +153,54 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
       SECURITY_SCHEME,
     )
     .build();
-  const document = SwaggerModule.createDocument(app, config, {
-    operationIdFactory: (controllerKey: string, methodKey: string) =>
-      `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
-  });
+  const document = keepPaths(
+    SwaggerModule.createDocument(app, config, { operationIdFactory }),
+    (path) => !isAdminPath(path),
+  );
   annotateScopes(document);
+  return document;
+}
+
+export const operationIdFactory = (controllerKey: string, methodKey: string): string =>
+  `${controllerKey.replace(/Controller$/, '')}_${methodKey}`;
+
+/** A console route (`/api/admin/*`): in the console's document, never in the public one. */
+export const isAdminPath = (path: string): boolean => path.startsWith('/api/admin/');
+
+/**
+ * Keeps the paths `keep` accepts and the component schemas they reach (directly or through other
+ * schemas); tags no kept operation uses go too.
+ */
+export function keepPaths(document: OpenAPIObject, keep: (path: string) => boolean): OpenAPIObject {
+  document.paths = Object.fromEntries(Object.entries(document.paths).filter(([p]) => keep(p)));
+  const schemas = document.components?.schemas ?? {};
+  const reached = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      const name =
+        key === '$ref' && typeof value === 'string'
+          ? /^#\/components\/schemas\/(.+)$/.exec(value)
+          : null;
+      if (name && !reached.has(name[1])) {
+        reached.add(name[1]);
+        visit(schemas[name[1]]);
+      } else visit(value);
+    }
+  };
+  visit(document.paths);
+  if (document.components?.schemas) {
+    document.components.schemas = Object.fromEntries(
+      Object.entries(schemas).filter(([name]) => reached.has(name)),
+    );
+  }
+  const usedTags = new Set(
+    Object.values(document.paths).flatMap((item) =>
+      Object.values(item as Record<string, { tags?: string[] }>).flatMap((op) => op?.tags ?? []),
+    ),
+  );
+  if (document.tags) document.tags = document.tags.filter((t) => usedTags.has(t.name));
   return document;
 }
 

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
@@ -10,16 +11,19 @@ const toDate = ({ value }: { value: unknown }): unknown => {
 
 /** Shared query fields of cursor lists: from/to as ISO 8601, limit ≤ 200, an opaque cursor. */
 export class CursorQuery {
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @Transform(toDate)
   @IsDate({ message: 'from must be an ISO 8601 date-time' })
   from?: Date;
 
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @Transform(toDate)
   @IsDate({ message: 'to must be an ISO 8601 date-time' })
   to?: Date;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer between 1 and 200' })
@@ -27,6 +31,7 @@ export class CursorQuery {
   @Max(200, { message: 'limit must be an integer between 1 and 200' })
   limit?: number;
 
+  @ApiPropertyOptional({ maxLength: 200, description: '`next_cursor` of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

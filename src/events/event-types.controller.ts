@@ -1,15 +1,18 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { AdminController } from '../admin-openapi';
 import { AppConfig } from '../config/app-config';
 import { EVENT_NAMES, EVENT_TYPES } from './catalogue';
+import { EventTypeList } from './dto/event-type.dto';
 
-@ApiExcludeController()
+@AdminController('Event types')
 @Controller('api/admin/event-types')
 export class EventTypesController {
   constructor(private readonly config: AppConfig) {}
 
   @Get()
-  list() {
+  @ApiOkResponse({ type: EventTypeList, description: 'The event catalogue' })
+  list(): EventTypeList {
     return {
       data: EVENT_NAMES.map((name) => {
         const t = EVENT_TYPES[name];

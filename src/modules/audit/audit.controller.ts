@@ -1,5 +1,7 @@
 import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
+import { AdminController } from '../../admin-openapi';
+import { ApiErrors } from '../../openapi';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { MESSAGES } from '../../common/errors';
@@ -7,6 +9,7 @@ import { Roles } from '../../platform/http/access.decorators';
 import { AuditService, presentAuditEntry } from './audit.service';
 import { csvCell } from './csv-cell';
 import { AuditQueryDto } from './dto/audit-query.dto';
+import { AuditEntryPage, AuditVerifyEnvelope } from './dto/audit-response.dto';
 
 const CSV_COLUMNS = [
   'id',
@@ -29,14 +32,16 @@ const MAX_BIGINT = 9_223_372_036_854_775_807n;
 const validCursor = (cursor: string): boolean =>
   /^\d{1,19}$/.test(cursor) && BigInt(cursor) <= MAX_BIGINT;
 
-@ApiExcludeController()
+@AdminController('Audit log')
 @Controller('api/admin/audit-log')
 @Roles('admin', 'auditor')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  async list(@Query() q: AuditQueryDto) {
+  @ApiOkResponse({ type: AuditEntryPage, description: 'Newest first' })
+  @ApiErrors(400, 422)
+  async list(@Query() q: AuditQueryDto): Promise<AuditEntryPage> {
     if (q.cursor !== undefined && !validCursor(q.cursor)) {
       throw new BadRequestException({ message: `${MESSAGES[400]}: invalid cursor` });
     }
@@ -45,6 +50,12 @@ export class AuditController {
   }
 
   @Get('export')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'The filtered entries as CSV (streamed; `changes` as JSON text)',
+    schema: { type: 'string' },
+  })
+  @ApiErrors(422)
   async export(@Query() q: AuditQueryDto, @Res() res: Response): Promise<void> {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -59,8 +70,10 @@ export class AuditController {
     try {
       for await (const e of this.audit.stream(q)) {
         if (gone) break;
-        const entry = presentAuditEntry(e);
-        entry.changes = e.changes ? JSON.stringify(e.changes) : '';
+        const entry: Record<string, unknown> = {
+          ...presentAuditEntry(e),
+          changes: e.changes ? JSON.stringify(e.changes) : '',
+        };
         const row = Object.fromEntries(CSV_COLUMNS.map((c) => [c, csvCell(entry[c])]));
         if (!csv.write(row)) await new Promise((r) => csv.once('drain', r));
       }
@@ -71,7 +84,8 @@ export class AuditController {
   }
 
   @Get('verify')
-  async verify() {
+  @ApiOkResponse({ type: AuditVerifyEnvelope, description: 'Walks the whole hash chain' })
+  async verify(): Promise<AuditVerifyEnvelope> {
     return { data: await this.audit.verify() };
   }
 }

@@ -5,6 +5,7 @@ import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../../common/actor';
 import { canonicalJson, redact } from '../../common/redact';
+import type { AuditEntryResponse, AuditVerifyResult } from './dto/audit-response.dto';
 import { AuditChanges, AuditEntry } from './entities/audit-entry.entity';
 
 const AUDIT_CHAIN_LOCK = 7_311_002;
@@ -14,8 +15,8 @@ export interface AuditRecord {
   action: string;
   targetType?: string | null;
   targetId?: string | null;
-  before?: Record<string, unknown> | null;
-  after?: Record<string, unknown> | null;
+  before?: object | null;
+  after?: object | null;
 }
 
 export interface AuditFilters {
@@ -45,7 +46,7 @@ export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(material).digest('hex');
 }
 
-export function presentAuditEntry(e: AuditEntry): Record<string, unknown> {
+export function presentAuditEntry(e: AuditEntry): AuditEntryResponse {
   return {
     id: e.id,
     occurred_at: e.occurredAt.toISOString(),
@@ -82,7 +83,11 @@ export class AuditService {
     );
     const changes: AuditChanges | null =
       rec.before !== undefined || rec.after !== undefined
-        ? { before: redact(rec.before ?? null), after: redact(rec.after ?? null) }
+        ? {
+            // Presenters' results: JSON objects (a DTO class is not a Record to the compiler).
+            before: redact(rec.before ?? null) as AuditChanges['before'],
+            after: redact(rec.after ?? null) as AuditChanges['after'],
+          }
         : null;
     const entry = manager.create(AuditEntry, {
       id: rows[0].id,
@@ -131,7 +136,7 @@ export class AuditService {
   }
 
   /** Recomputes the chain from the first entry; reports the first entry that does not match. */
-  async verify(): Promise<{ ok: boolean; checked: number; first_broken_id: string | null }> {
+  async verify(): Promise<AuditVerifyResult> {
     let prev = GENESIS;
     let afterId = '0';
     let checked = 0;

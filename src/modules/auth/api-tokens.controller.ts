@@ -1,29 +1,40 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
+import { AdminController } from '../../admin-openapi';
 import { Actor, CurrentActor } from '../../common/actor';
 import { UuidParam } from '../../common/uuid.pipe';
 import { ApiTokensService } from './api-tokens.service';
+import { ApiErrors } from '../../openapi';
+import { ApiTokenCreated, ApiTokenList } from './dto/api-token-response.dto';
 import { CreateApiTokenDto } from './dto/api-token.dto';
 import { presentApiToken } from './entities/api-token.entity';
 
-@ApiExcludeController()
+@AdminController('API tokens')
 @Controller('api/admin/api-tokens')
 export class ApiTokensController {
   constructor(private readonly tokens: ApiTokensService) {}
 
   @Get()
-  async list() {
+  @ApiOkResponse({ type: ApiTokenList })
+  async list(): Promise<ApiTokenList> {
     return { data: (await this.tokens.list()).map(presentApiToken) };
   }
 
   @Post()
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateApiTokenDto) {
+  @ApiCreatedResponse({ type: ApiTokenCreated, description: 'The full token is shown once' })
+  @ApiErrors(400, 422)
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateApiTokenDto,
+  ): Promise<ApiTokenCreated> {
     const { token, plain } = await this.tokens.create(actor, dto);
     return { data: presentApiToken(token), token: plain };
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Revoked at once' })
+  @ApiErrors(404)
   async revoke(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<void> {
     await this.tokens.revoke(actor, id);
   }

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiResponse } from '@nestjs/swagger';
+import { AdminController } from '../../admin-openapi';
+import { ApiErrors, ErrorBody } from '../../openapi';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import {
@@ -17,11 +19,13 @@ import { Public, Roles } from '../../platform/http/access.decorators';
 import { presentUser } from './entities/user.entity';
 import { LoginGuard } from './login.guard';
 import { PasswordChangeService } from './password-change.service';
+import { LoginDto } from './dto/login.dto';
+import { SessionEnvelope } from './dto/user-response.dto';
 import { ChangePasswordDto } from './dto/user.dto';
 import { SESSION_COOKIE, XSRF_COOKIE, issueSession } from './session';
 import { UsersService } from './users.service';
 
-@ApiExcludeController()
+@AdminController('Session')
 @Controller('api/admin/auth')
 export class AuthController {
   constructor(
@@ -36,10 +40,18 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @UseGuards(LoginGuard)
+  @ApiBody({ type: LoginDto })
+  @ApiOkResponse({ type: SessionEnvelope, description: 'Sets the session and XSRF-TOKEN cookies' })
+  @ApiResponse({
+    status: 429,
+    description: '5 failures a minute per account or IP',
+    type: ErrorBody,
+  })
+  @ApiErrors(400, 422)
   async login(
     @Req() req: AppRequest & { user?: AuthenticatedUser },
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<SessionEnvelope> {
     const authenticated = req.user as AuthenticatedUser;
     await issueSession(req, res, authenticated.id, this.config.cookieSecure);
     req.auth = { user: authenticated };
@@ -55,7 +67,8 @@ export class AuthController {
 
   @Roles('admin', 'auditor')
   @Get('me')
-  async me(@Req() req: AppRequest) {
+  @ApiOkResponse({ type: SessionEnvelope })
+  async me(@Req() req: AppRequest): Promise<SessionEnvelope> {
     const user = await this.users.findById(req.auth?.user?.id ?? '');
     if (!user) throw new NotFound();
     return { data: { user: presentUser(user) } };
@@ -68,12 +81,14 @@ export class AuthController {
   @Roles('admin', 'auditor')
   @Post('password')
   @HttpCode(200)
+  @ApiOkResponse({ type: SessionEnvelope, description: 'The session is reissued' })
+  @ApiErrors(400, 422)
   async changePassword(
     @Req() req: AppRequest,
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor: Actor,
     @Body() dto: ChangePasswordDto,
-  ) {
+  ): Promise<SessionEnvelope> {
     const { user, changedAt } = await this.passwords.changePassword(actor, dto);
     await issueSession(req, res, user.id, this.config.cookieSecure, changedAt.getTime());
     return { data: { user: presentUser(user) } };
@@ -82,6 +97,7 @@ export class AuthController {
   @Roles('admin', 'auditor')
   @Post('logout')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Signed out; the cookies are cleared' })
   async logout(
     @Req() req: AppRequest,
     @Res({ passthrough: true }) res: Response,

@@ -1,32 +1,40 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { AdminController } from '../../admin-openapi';
+import { ApiErrors } from '../../openapi';
 import { Actor, CurrentActor } from '../../common/actor';
 import { UuidParam } from '../../common/uuid.pipe';
+import { UserEnvelope, UserList } from './dto/user-response.dto';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { presentUser } from './entities/user.entity';
 import { UsersService } from './users.service';
 
-@ApiExcludeController()
+@AdminController('Users')
 @Controller('api/admin/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  async list() {
+  @ApiOkResponse({ type: UserList })
+  async list(): Promise<UserList> {
     return { data: (await this.users.list()).map(presentUser) };
   }
 
   @Post()
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto) {
+  @ApiCreatedResponse({ type: UserEnvelope })
+  @ApiErrors(400, 409, 422)
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserEnvelope> {
     return { data: presentUser(await this.users.create(actor, dto)) };
   }
 
   @Patch(':id')
+  @ApiOkResponse({ type: UserEnvelope })
+  @ApiErrors(400, 404, 409, 422)
   async update(
     @CurrentActor() actor: Actor,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateUserDto,
-  ) {
+  ): Promise<UserEnvelope> {
     return { data: presentUser(await this.users.update(actor, id, dto)) };
   }
 }

@@ -9,6 +9,7 @@ import { JobMap, QueueName } from '../../platform/queues';
 import { AuditService } from '../audit/audit.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { byDeliveryId } from './delivery-ids';
+import type { DeliveryResponse } from './dto/delivery-response.dto';
 import { DeliveryHistory } from './history/delivery-history.service';
 import { LaneSignals } from './lanes/lane-signals';
 
@@ -30,7 +31,7 @@ export class ReplayService {
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
   ) {}
 
-  async replay(actor: Actor, id: string): Promise<Record<string, unknown>> {
+  async replay(actor: Actor, id: string): Promise<DeliveryResponse> {
     const byId = byDeliveryId('d', id);
     const webhookId = await this.db.transaction(async (tx) => {
       const updated: [{ webhook_id: string; event: string }[], number] = await tx.query(

@@ -8,6 +8,7 @@ import { EVENT_TYPES, envelopeBody, isEventName } from '../../events/catalogue';
 import { AuditService } from '../audit/audit.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { deliveryId } from './delivery-ids';
+import type { DeliveryDetailResponse } from './dto/delivery-response.dto';
 import { DeliveryHistory } from './history/delivery-history.service';
 import { decideOutcome } from './lanes/attempt-outcome';
 import { AttemptRecorder } from './lanes/attempt-recorder';
@@ -31,7 +32,7 @@ export class TestEventsService {
     private readonly config: AppConfig,
   ) {}
 
-  async send(actor: Actor, webhookId: string, event?: string): Promise<Record<string, unknown>> {
+  async send(actor: Actor, webhookId: string, event?: string): Promise<DeliveryDetailResponse> {
     const webhook = await this.webhooks.get(webhookId);
     const name = event ?? webhook.events[0];
     if (!isEventName(name) || !webhook.events.includes(name)) {

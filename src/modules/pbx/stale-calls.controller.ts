@@ -1,15 +1,18 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { AdminController } from '../../admin-openapi';
+import { StaleCallsEnvelope } from './dto/stale-calls-response.dto';
 import { StaleCallsService } from './stale-calls.service';
 
 /** Console (admin): calls that rang and never ended, as a count plus the oldest few. */
-@ApiExcludeController()
+@AdminController('PBX')
 @Controller('api/admin/pbx/stale-calls')
 export class StaleCallsController {
   constructor(private readonly stale: StaleCallsService) {}
 
   @Get()
-  async summary() {
+  @ApiOkResponse({ type: StaleCallsEnvelope })
+  async summary(): Promise<StaleCallsEnvelope> {
     return { data: await this.stale.summary() };
   }
 }

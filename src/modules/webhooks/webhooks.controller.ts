@@ -9,14 +9,22 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
+import { AdminController } from '../../admin-openapi';
+import { ApiErrors } from '../../openapi';
 import { Actor, CurrentActor } from '../../common/actor';
 import { UuidParam } from '../../common/uuid.pipe';
+import {
+  WebhookEnvelope,
+  WebhookList,
+  WebhookResponse,
+  WebhookWithSecret,
+} from './dto/webhook-response.dto';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { Webhook, presentWebhook } from './entities/webhook.entity';
 import { WEBHOOK_STATS, WebhookStatsSource, WebhooksService } from './webhooks.service';
 
-@ApiExcludeController()
+@AdminController('Webhooks')
 @Controller('api/admin/webhooks')
 export class WebhooksController {
   constructor(
@@ -25,64 +33,92 @@ export class WebhooksController {
   ) {}
 
   @Get()
-  async list() {
+  @ApiOkResponse({ type: WebhookList })
+  async list(): Promise<WebhookList> {
     return { data: await this.withStats(await this.webhooks.list()) };
   }
 
   @Post()
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateWebhookDto) {
+  @ApiCreatedResponse({ type: WebhookWithSecret, description: 'The only time the secret is shown' })
+  @ApiErrors(400, 422)
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateWebhookDto,
+  ): Promise<WebhookWithSecret> {
     const { webhook, secret } = await this.webhooks.create(actor, dto);
     return { data: await this.present(webhook), secret };
   }
 
   @Get(':id')
-  async get(@Param('id', UuidParam) id: string) {
+  @ApiOkResponse({ type: WebhookEnvelope })
+  @ApiErrors(404)
+  async get(@Param('id', UuidParam) id: string): Promise<WebhookEnvelope> {
     const [data] = await this.withStats([await this.webhooks.get(id)]);
     return { data };
   }
 
   @Patch(':id')
+  @ApiOkResponse({ type: WebhookEnvelope })
+  @ApiErrors(400, 404, 422)
   async update(
     @CurrentActor() actor: Actor,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateWebhookDto,
-  ) {
+  ): Promise<WebhookEnvelope> {
     return { data: await this.present(await this.webhooks.update(actor, id, dto)) };
   }
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
-  async rotate(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string) {
+  @ApiOkResponse({ type: WebhookWithSecret, description: 'The old secret stops signing at once' })
+  @ApiErrors(404)
+  async rotate(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam) id: string,
+  ): Promise<WebhookWithSecret> {
     const { webhook, secret } = await this.webhooks.rotateSecret(actor, id);
     return { data: await this.present(webhook), secret };
   }
 
   @Post(':id/pause')
   @HttpCode(200)
-  async pause(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string) {
+  @ApiOkResponse({ type: WebhookEnvelope, description: 'Pausing a paused webhook is a no-op' })
+  @ApiErrors(404)
+  async pause(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam) id: string,
+  ): Promise<WebhookEnvelope> {
     return { data: await this.present(await this.webhooks.pause(actor, id)) };
   }
 
   @Post(':id/resume')
   @HttpCode(200)
-  async resume(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string) {
+  @ApiOkResponse({ type: WebhookEnvelope, description: 'Also lifts a suspension' })
+  @ApiErrors(404)
+  async resume(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam) id: string,
+  ): Promise<WebhookEnvelope> {
     return { data: await this.present(await this.webhooks.resume(actor, id)) };
   }
 
   /** A webhook with its delivery figures and live lane state. */
-  private async present(webhook: Webhook): Promise<Record<string, unknown>> {
+  private async present(webhook: Webhook): Promise<WebhookResponse> {
     const [data] = await this.withStats([webhook]);
     return data;
   }
 
   /** Each webhook with its delivery figures and lane state (from the deliveries module). */
-  private async withStats(webhooks: Webhook[]): Promise<Record<string, unknown>[]> {
+  private async withStats(webhooks: Webhook[]): Promise<WebhookResponse[]> {
     const stats = await this.stats.webhookStats(webhooks.map((w) => w.id));
-    return webhooks.map((w) => ({ ...presentWebhook(w), ...stats.get(w.id) }));
+    // Every id asked for has an entry (WebhookStatsSource).
+    return webhooks.map((w) => ({ ...presentWebhook(w), ...stats.get(w.id)! }));
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted; its delivery history stays until it expires' })
+  @ApiErrors(404)
   async remove(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<void> {
     await this.webhooks.remove(actor, id);
   }

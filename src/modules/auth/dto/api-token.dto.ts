@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -33,22 +34,31 @@ class IpOrCidrList implements ValidatorConstraintInterface {
 }
 
 export class CreateApiTokenDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'FreeSWITCH CDR' })
   @IsString()
   @Length(1, 100, { message: 'name must be 1 to 100 characters' })
   name!: string;
 
+  @ApiProperty({ enum: SCOPES, enumName: 'Scope', isArray: true, minItems: 1 })
   @IsArray({ message: 'scopes must be a list' })
   @ArrayMinSize(1, { message: 'scopes must name at least one scope' })
   @ArrayUnique({ message: 'scopes must not repeat' })
   @IsIn(SCOPES, { each: true, message: `scopes must be among ${SCOPES.join(', ')}` })
   scopes!: Scope[];
 
+  @ApiPropertyOptional({
+    type: String,
+    isArray: true,
+    maxItems: 100,
+    description: 'IP addresses or CIDR ranges; absent: anywhere',
+  })
   @IsOptional()
   @IsArray({ message: 'ip_allowlist must be a list' })
   @ArrayMaxSize(100)
   @Validate(IpOrCidrList)
   ip_allowlist?: string[];
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 3650 })
   @IsOptional()
   @IsInt({ message: 'expires_in_days must be an integer between 1 and 3650' })
   @Min(1, { message: 'expires_in_days must be an integer between 1 and 3650' })

@@ -1,3 +1,4 @@
+import type { ApiTokenResponse } from '../dto/api-token-response.dto';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Created } from '../../../database/timestamps';
 import type { Scope } from '../../../platform/http/access.decorators';
@@ -33,7 +34,7 @@ export class ApiTokenEntity extends Created {
   createdBy!: string | null;
 }
 
-export function presentApiToken(t: ApiTokenEntity): Record<string, unknown> {
+export function presentApiToken(t: ApiTokenEntity): ApiTokenResponse {
   return {
     id: t.id,
     name: t.name,

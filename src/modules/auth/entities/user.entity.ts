@@ -1,3 +1,4 @@
+import type { UserResponse } from '../dto/user-response.dto';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Timestamped } from '../../../database/timestamps';
 import type { UserRole } from '../../../platform/http/access.decorators';
@@ -27,7 +28,7 @@ export class User extends Timestamped {
   passwordChangedAt!: Date | null;
 }
 
-export function presentUser(u: User): Record<string, unknown> {
+export function presentUser(u: User): UserResponse {
   return {
     id: u.id,
     email: u.email,

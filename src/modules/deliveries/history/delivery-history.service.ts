@@ -5,6 +5,11 @@ import { decodeCursor, encodeCursor } from '../../../common/cursor';
 import { NotFound } from '../../../common/errors';
 import { WebhookStats, WebhooksService } from '../../webhooks/webhooks.service';
 import { byDeliveryId } from '../delivery-ids';
+import type {
+  DeliveryDetailResponse,
+  DeliveryPage,
+  DeliveryResponse,
+} from '../dto/delivery-response.dto';
 import { DeliveryQueryDto } from '../dto/delivery.dto';
 import { LaneStates } from '../lanes/lane-state';
 import {
@@ -26,9 +31,7 @@ export class DeliveryHistory {
   ) {}
 
   /** Newest first, keyset-paged on (created_at, id); see keyset.ts. */
-  async list(
-    q: DeliveryQueryDto,
-  ): Promise<{ data: Record<string, unknown>[]; next_cursor: string | null }> {
+  async list(q: DeliveryQueryDto): Promise<DeliveryPage> {
     const limit = q.limit ?? 50;
     const cursor = q.cursor ? decodeCursor(q.cursor) : null;
     const { where, order, params } = keysetQuery(q, cursor);
@@ -49,7 +52,7 @@ export class DeliveryHistory {
   }
 
   /** One delivery with its attempts (read from its day's partition: see delivery-ids.ts). */
-  async detail(id: string): Promise<Record<string, unknown>> {
+  async detail(id: string): Promise<DeliveryDetailResponse> {
     const byId = byDeliveryId('d', id);
     const rows: (DeliveryRow & { body: string; partition_at: string })[] = await this.db.query(
       `SELECT ${DELIVERY_COLUMNS}, d.body, d.created_at::text AS partition_at
@@ -74,7 +77,7 @@ export class DeliveryHistory {
   }
 
   /** The row of one delivery as the list shows it (after a replay). */
-  async summary(id: string): Promise<Record<string, unknown>> {
+  async summary(id: string): Promise<DeliveryResponse> {
     const byId = byDeliveryId('d', id);
     const rows: DeliveryRow[] = await this.db.query(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE ${byId.sql}`,
@@ -84,7 +87,7 @@ export class DeliveryHistory {
     return (await this.present(rows))[0];
   }
 
-  private async present(rows: DeliveryRow[]): Promise<Record<string, unknown>[]> {
+  private async present(rows: DeliveryRow[]): Promise<DeliveryResponse[]> {
     const waiting = rows.filter((r) => r.waiting_for !== null && r.webhook_id !== null);
     const perKey = await this.webhooks.perKeyIds(waiting.map((r) => r.webhook_id as string));
     return rows.map((r) => presentDelivery(r, r.webhook_id !== null && perKey.has(r.webhook_id)));

@@ -1,3 +1,6 @@
+import type { DeliveryAttempt, DeliveryResponse } from '../dto/delivery-response.dto';
+import type { AttemptTrigger } from '../entities/delivery-attempt.entity';
+import type { DeliveryStatus } from '../entities/delivery.entity';
 import { responseText } from '../sending/response-text';
 
 /** A delivery as the history reads it. */
@@ -52,7 +55,7 @@ export const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.webhook_name, d.url, d.ev
  * `perKey`: the delivery's webhook orders per key, so a delivery behind an open one of its key
  * waits for it (for other webhooks nothing waits).
  */
-export function presentDelivery(d: DeliveryRow, perKey: boolean): Record<string, unknown> {
+export function presentDelivery(d: DeliveryRow, perKey: boolean): DeliveryResponse {
   return {
     id: d.id,
     webhook_id: d.webhook_id,
@@ -61,7 +64,7 @@ export function presentDelivery(d: DeliveryRow, perKey: boolean): Record<string,
     event: d.event,
     ordering_key: d.ordering_key,
     sequence: d.sequence === null ? null : Number(d.sequence),
-    status: d.status,
+    status: d.status as DeliveryStatus,
     is_test: d.is_test,
     attempt_count: d.attempt_count,
     retry_count: Math.max(0, d.attempt_count - 1),
@@ -74,10 +77,10 @@ export function presentDelivery(d: DeliveryRow, perKey: boolean): Record<string,
   };
 }
 
-export function presentAttempt(a: AttemptRow): Record<string, unknown> {
+export function presentAttempt(a: AttemptRow): DeliveryAttempt {
   return {
     number: a.number,
-    trigger: a.trigger,
+    trigger: a.trigger as AttemptTrigger,
     started_at: a.started_at.toISOString(),
     duration_ms: a.duration_ms,
     request_headers: a.request_headers,

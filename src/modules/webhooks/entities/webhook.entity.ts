@@ -1,3 +1,4 @@
+import type { WebhookRecord } from '../dto/webhook-response.dto';
 import { Check, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Timestamped } from '../../../database/timestamps';
 
@@ -54,7 +55,7 @@ export class Webhook extends Timestamped {
   secretRotatedAt!: Date | null;
 }
 
-export function presentWebhook(w: Webhook): Record<string, unknown> {
+export function presentWebhook(w: Webhook): WebhookRecord {
   return {
     id: w.id,
     display_name: w.displayName,

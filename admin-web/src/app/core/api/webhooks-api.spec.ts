@@ -3,19 +3,13 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { testProviders } from '../../../testing/providers';
 import { Webhook } from './api.types';
 import { WebhooksApi } from './webhooks-api';
+import { aWebhook } from '../../../testing/fixtures';
 
-const webhook: Webhook = {
+const webhook: Webhook = aWebhook({
   id: 'b3c1e9c2-5a4f-4f0e-9a11-1c2d3e4f5a6b',
   display_name: 'CRM',
-  url: 'https://crm.example.com/hook',
   events: ['pbx.call.hangup'],
-  status: 'active',
-  consecutive_failures: 0,
-  suspended_at: null,
-  secret_rotated_at: null,
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-01T00:00:00Z',
-};
+});
 
 describe('WebhooksApi', () => {
   let api: WebhooksApi;

@@ -6,24 +6,16 @@ import { settle, testProviders } from '../../../testing/providers';
 import { Delivery, DeliveryDetail } from '../../core/api/api.types';
 import { DeliveryDetailPage } from './delivery-detail-page';
 import { DeliveryListPage } from './delivery-list-page';
+import { aDelivery } from '../../../testing/fixtures';
 
 function delivery(id: string, status: Delivery['status'] = 'succeeded'): Delivery {
-  return {
+  return aDelivery({
     id,
     webhook_id: 'w1',
-    webhook_name: 'CRM',
-    url: 'https://crm.example.com/hook',
     event: 'pbx.call.hangup',
     status,
-    is_test: false,
-    attempt_count: 1,
-    retry_count: 0,
-    next_attempt_at: null,
     last_response_status: 200,
-    last_error: null,
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-01T00:00:00Z',
-  };
+  });
 }
 
 const noStaleCalls = { count: 0, older_than_seconds: 21600, oldest: [] };

@@ -1,24 +1,20 @@
 import { Webhook } from '../../core/api/api.types';
 import { BACKED_UP_AFTER_MS, formatCount, formatDuration, laneView } from './lane';
+import { aWebhook } from '../../../testing/fixtures';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const at = (msAgo: number): string => new Date(NOW - msAgo).toISOString();
 
-const hook = (over: Partial<Webhook> = {}): Webhook => ({
-  id: 'w1',
-  display_name: 'CRM',
-  url: 'https://crm.example.com/h',
-  events: ['pbx.call.hangup'],
-  status: 'active',
-  consecutive_failures: 0,
-  suspended_at: null,
-  secret_rotated_at: null,
-  created_at: at(86_400_000),
-  updated_at: at(86_400_000),
-  max_in_flight: 8,
-  lane: { in_flight: 0, due: 0, oldest_due_at: null, throttled_until: null },
-  ...over,
-});
+const hook = (over: Partial<Webhook> = {}): Webhook =>
+  aWebhook({
+    id: 'w1',
+    display_name: 'CRM',
+    url: 'https://crm.example.com/h',
+    events: ['pbx.call.hangup'],
+    created_at: at(86_400_000),
+    updated_at: at(86_400_000),
+    ...over,
+  });
 
 describe('laneView', () => {
   it('is unknown ("—") when the backend sends no lane or limits', () => {

@@ -6,22 +6,16 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { settle, testProviders } from '../../../testing/providers';
 import { Webhook } from '../../core/api/api.types';
 import { WebhookDetailPage } from './webhook-detail-page';
+import { aWebhook } from '../../../testing/fixtures';
 
 @Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: 'list' })
 class List {}
 
-const base: Webhook = {
+const base: Webhook = aWebhook({
   id: 'w1',
   display_name: 'CRM prod',
-  url: 'https://crm.example.com/hook',
   events: ['pbx.call.hangup', 'telesales.lead.updated'],
-  status: 'active',
-  consecutive_failures: 0,
-  suspended_at: null,
-  secret_rotated_at: null,
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-01T00:00:00Z',
-};
+});
 
 describe('WebhookDetailPage', () => {
   let harness: RouterTestingHarness;
@@ -166,7 +160,8 @@ describe('WebhookDetailPage', () => {
   });
 
   it('shows the live lane, its limits and ordering, "—" for what the backend lacks', async () => {
-    await open(base);
+    const unread = { lane: undefined, max_in_flight: undefined, ordering: undefined };
+    await open(aWebhook({ ...base, ...unread, rate_limit_per_second: undefined }));
     expect(q('webhook-lane').getAttribute('data-lane-state')).toBe('unknown');
     expect(q('webhook-lane-in-flight').textContent).toContain('—');
     expect(q('webhook-lane-rate-limit').textContent).toContain('—');
@@ -203,7 +198,7 @@ describe('WebhookDetailPage', () => {
       await vi.advanceTimersByTimeAsync(5000);
       const until = new Date(Date.now() + 10_000).toISOString();
       http.expectOne('/api/admin/webhooks/w1').flush({
-        data: { ...laned, lane: { ...laned.lane!, throttled_until: until } },
+        data: { ...laned, lane: { ...laned.lane, throttled_until: until } },
       });
       await tick();
       expect(q('webhook-lane').getAttribute('data-lane-state')).toBe('throttled');

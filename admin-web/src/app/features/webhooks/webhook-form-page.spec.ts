@@ -6,6 +6,7 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { settle, testProviders } from '../../../testing/providers';
 import { EventType, Webhook } from '../../core/api/api.types';
 import { WebhookFormPage } from './webhook-form-page';
+import { aWebhook } from '../../../testing/fixtures';
 
 @Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: 'detail' })
 class Detail {}
@@ -16,18 +17,11 @@ const catalogue: EventType[] = [
   { name: 'telesales.lead.updated', module: 'telesales', description: 'Lead changed', sample: {} },
 ];
 
-const created: Webhook = {
+const created: Webhook = aWebhook({
   id: 'w1',
   display_name: 'CRM',
-  url: 'https://crm.example.com/hook',
   events: ['pbx.call.hangup', 'pbx.cdr.created'],
-  status: 'active',
-  consecutive_failures: 0,
-  suspended_at: null,
-  secret_rotated_at: null,
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-01T00:00:00Z',
-};
+});
 
 describe('WebhookFormPage', () => {
   let harness: RouterTestingHarness;

@@ -8,6 +8,7 @@ import {
   patchInput,
   webhookFieldError,
 } from './webhook-form';
+import { aWebhook } from '../../../testing/fixtures';
 
 describe('webhook form validation', () => {
   function form() {
@@ -129,23 +130,12 @@ describe('webhook form bodies', () => {
     ).toMatchObject({ max_in_flight: 2, rate_limit_per_second: 50, ordering: 'per_key' });
   });
 
-  it('reads a webhook without lane fields as the defaults', () => {
-    const w = {
-      id: 'w1',
-      display_name: 'CRM',
-      url: 'https://crm.example.com/h',
-      events: ['pbx.call.hangup'],
-      status: 'active',
-      consecutive_failures: 0,
-      suspended_at: null,
-      secret_rotated_at: null,
-      created_at: '',
-      updated_at: '',
-    } as const;
-    expect(formValueOf({ ...w, events: [...w.events] })).toMatchObject({
-      max_in_flight: 8,
-      rate_limit_per_second: null,
-      ordering: 'none',
+  it("reads the webhook's lane settings", () => {
+    const w = aWebhook({ max_in_flight: 3, rate_limit_per_second: 20, ordering: 'per_key' });
+    expect(formValueOf(w)).toMatchObject({
+      max_in_flight: 3,
+      rate_limit_per_second: 20,
+      ordering: 'per_key',
     });
   });
 

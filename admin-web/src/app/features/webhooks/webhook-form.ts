@@ -9,7 +9,7 @@ import { Webhook, WebhookInput, WebhookOrdering } from '../../core/api/api.types
 import { httpsUrlValidator } from './https-url.validator';
 
 export const MAX_NAME_LENGTH = 100;
-/** API.md: `max_in_flight` 1–64, default `WEBHOOK_MAX_IN_FLIGHT` (8). */
+/** docs/http-api.md: `max_in_flight` 1–64, default `WEBHOOK_MAX_IN_FLIGHT` (8). */
 export const MAX_IN_FLIGHT = { min: 1, max: 64, default: 8 } as const;
 /** API.md: `rate_limit_per_second` null (no limit) or 1–10000. */
 export const RATE_LIMIT = { min: 1, max: 10_000 } as const;
@@ -46,9 +46,9 @@ export function formValueOf(w: Webhook): WebhookFormValue {
     display_name: w.display_name,
     url: w.url,
     events: w.events,
-    max_in_flight: w.max_in_flight ?? MAX_IN_FLIGHT.default,
-    rate_limit_per_second: w.rate_limit_per_second ?? null,
-    ordering: w.ordering ?? 'none',
+    max_in_flight: w.max_in_flight,
+    rate_limit_per_second: w.rate_limit_per_second,
+    ordering: w.ordering,
   };
 }
 

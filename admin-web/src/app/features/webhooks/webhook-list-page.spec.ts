@@ -5,23 +5,16 @@ import { settle, testProviders } from '../../../testing/providers';
 import { Webhook } from '../../core/api/api.types';
 import { LANE_REFRESH_MS } from './lane';
 import { WebhookListPage } from './webhook-list-page';
+import { aWebhook } from '../../../testing/fixtures';
 
-const hook = (id: string, over: Partial<Webhook> = {}): Webhook => ({
-  id,
-  display_name: `Hook ${id}`,
-  url: `https://${id}.example.com/h`,
-  events: ['pbx.call.hangup'],
-  status: 'active',
-  consecutive_failures: 0,
-  suspended_at: null,
-  secret_rotated_at: null,
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-01T00:00:00Z',
-  // The summary fields keep the list from asking for each webhook's deliveries.
-  last_delivery_at: null,
-  success_rate_24h: null,
-  ...over,
-});
+const hook = (id: string, over: Partial<Webhook> = {}): Webhook =>
+  aWebhook({
+    id,
+    display_name: `Hook ${id}`,
+    url: `https://${id}.example.com/h`,
+    events: ['pbx.call.hangup'],
+    ...over,
+  });
 
 describe('WebhookListPage: live lanes', () => {
   let harness: RouterTestingHarness;
@@ -70,7 +63,7 @@ describe('WebhookListPage: live lanes', () => {
         throttled_until: new Date(now + 30_000).toISOString(),
       },
     });
-    const older = hook('c'); // a backend without lanes yet
+    const older = hook('c', { lane: undefined, max_in_flight: undefined }); // no lane read
     await harness.navigateByUrl('/webhooks');
     http.expectOne('/api/admin/webhooks').flush({ data: [healthy, throttled, older] });
     await tick();

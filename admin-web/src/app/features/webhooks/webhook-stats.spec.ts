@@ -1,26 +1,22 @@
 import { Delivery, DeliveryStatus, Webhook } from '../../core/api/api.types';
 import { formatRate, statsFromWebhook, summarise } from './webhook-stats';
+import { aDelivery } from '../../../testing/fixtures';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 
 function d(status: DeliveryStatus, hoursAgo: number, code: number | null = 200): Delivery {
   const t = new Date(NOW - hoursAgo * 3600_000).toISOString();
-  return {
+  return aDelivery({
     id: `${status}-${hoursAgo}`,
     webhook_id: 'w',
     webhook_name: 'W',
     url: 'https://x',
     event: 'pbx.call.hangup',
     status,
-    is_test: false,
-    attempt_count: 1,
-    retry_count: 0,
-    next_attempt_at: null,
     last_response_status: code,
-    last_error: null,
     created_at: t,
     updated_at: t,
-  };
+  });
 }
 
 describe('summarise', () => {

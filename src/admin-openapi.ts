@@ -1,0 +1,123 @@
+import { applyDecorators, type INestApplication, type Type } from '@nestjs/common';
+import {
+  ApiCookieAuth,
+  ApiProperty,
+  ApiResponse,
+  ApiTags,
+  DocumentBuilder,
+  OpenAPIObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
+import { SESSION_COOKIE } from './modules/auth/session';
+import { ErrorBody, isAdminPath, keepPaths, operationIdFactory } from './openapi';
+
+/**
+ * The Admin Console's API contract: an OpenAPI document of the `/api/admin/*` routes, built from
+ * their controllers and response DTOs. It is not served (the public `/api/docs` leaves these
+ * routes out); `npm run api:admin-spec` writes it into the console, which generates its API types
+ * from it, and `npm run api:check` (CI) fails when the committed copies are stale. See
+ * docs/http-api.md.
+ */
+
+const SECURITY_SCHEME = 'session';
+
+/**
+ * A console controller: session cookie (plus `X-XSRF-TOKEN` on mutations), with the errors every
+ * such route can answer.
+ */
+export function AdminController(tag: string): ClassDecorator {
+  return applyDecorators(
+    ApiTags(tag),
+    ApiCookieAuth(SECURITY_SCHEME),
+    ApiResponse({
+      status: 401,
+      description: 'No (or an expired) console session',
+      type: ErrorBody,
+    }),
+    ApiResponse({
+      status: 403,
+      description: 'The role may not do this, or the `X-XSRF-TOKEN` header is missing or wrong',
+      type: ErrorBody,
+    }),
+  );
+}
+
+/** `{"data": T}` */
+export function DataOf<T>(model: Type<T>): Type<{ data: T }> {
+  class Data {
+    @ApiProperty({ type: () => model })
+    data!: T;
+  }
+  return Data;
+}
+
+/** `{"data": [T]}` */
+export function ListOf<T>(model: Type<T>): Type<{ data: T[] }> {
+  class List {
+    @ApiProperty({ type: () => model, isArray: true })
+    data!: T[];
+  }
+  return List;
+}
+
+/** `{"data": [T], "next_cursor"}`: a cursor list, newest first. */
+export function CursorPageOf<T>(model: Type<T>): Type<{ data: T[]; next_cursor: string | null }> {
+  class CursorPage {
+    @ApiProperty({ type: () => model, isArray: true })
+    data!: T[];
+
+    @ApiProperty({
+      type: String,
+      nullable: true,
+      description: 'Pass back as `cursor` for the next (older) page; null on the last page',
+      example: '1042',
+    })
+    next_cursor!: string | null;
+  }
+  return CursorPage;
+}
+
+/** Builds the console's document from the app's `/api/admin/*` controllers. */
+export function buildAdminOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Zorio Admin Console API')
+    .setDescription(
+      [
+        'The routes only a console session may call (`/api/admin/*`). Internal: the console is',
+        'its only client; machine tokens are refused here (401).',
+        '',
+        '**Session:** `POST /api/admin/auth/login` sets the httpOnly session cookie and a readable',
+        '`XSRF-TOKEN` cookie; every POST/PATCH/PUT/DELETE afterwards sends the same value in the',
+        '`X-XSRF-TOKEN` header, else 403. **Roles:** `admin` may do everything; `auditor` may read',
+        'the audit log and use `auth/me`, `auth/password` and `auth/logout`.',
+        '',
+        '**Errors** are JSON `{"message"}`, plus `errors` (messages per field) on 422.',
+      ].join('\n'),
+    )
+    .setVersion('1')
+    .addCookieAuth(
+      SESSION_COOKIE,
+      { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+      SECURITY_SCHEME,
+    )
+    .build();
+  return keepPaths(SwaggerModule.createDocument(app, config, { operationIdFactory }), isAdminPath);
+}
+
+type Extra = { description?: string; example?: unknown };
+
+/** An ISO 8601 UTC time (a string on the wire), nullable when asked. */
+export const ApiDateTime = (nullable = false, extra: Extra = {}): PropertyDecorator =>
+  ApiProperty({ type: String, format: 'date-time', nullable, ...extra });
+
+/** A UUID, nullable when asked. */
+export const ApiUuid = (nullable = false, extra: Extra = {}): PropertyDecorator =>
+  ApiProperty({ type: String, format: 'uuid', nullable, ...extra });
+
+/** A nullable string. */
+export const ApiNullableString = (extra: Extra = {}): PropertyDecorator =>
+  ApiProperty({ type: String, nullable: true, ...extra });
+
+/** Any JSON object (`{}` in the generated types: `Record<string, unknown>`). */
+export const ApiJsonObject = (nullable = false, extra: Extra = {}): PropertyDecorator =>
+  ApiProperty({ type: 'object', additionalProperties: true, nullable, ...extra });
