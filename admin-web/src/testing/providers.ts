@@ -1,6 +1,7 @@
-import { EnvironmentProviders, Provider } from '@angular/core';
+import { EnvironmentProviders, Provider, ProviderToken } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
 import { provideHttpClient, withInterceptors, withXsrfConfiguration } from '@angular/common/http';
-import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { Routes, provideRouter, withComponentInputBinding } from '@angular/router';
 import { authInterceptor } from '../app/core/auth/auth-interceptor';
@@ -26,4 +27,22 @@ export function testProviders(routes: Routes = []): (Provider | EnvironmentProvi
 /** Lets pending microtasks and Angular's change detection settle. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+/**
+ * Sets up a test of one API service on the testing backend: `t.api` is the service, `t.http` the
+ * testing controller (verified after each test: no request left unanswered).
+ */
+export function apiServiceTest<T>(service: ProviderToken<T>): {
+  readonly api: T;
+  readonly http: HttpTestingController;
+} {
+  const t = {} as { api: T; http: HttpTestingController };
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: testProviders() });
+    t.api = TestBed.inject(service);
+    t.http = TestBed.inject(HttpTestingController);
+  });
+  afterEach(() => t.http.verify());
+  return t;
 }

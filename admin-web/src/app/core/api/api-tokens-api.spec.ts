@@ -1,33 +1,24 @@
-import { TestBed } from '@angular/core/testing';
-import { HttpTestingController } from '@angular/common/http/testing';
-import { testProviders } from '../../../testing/providers';
+import { apiServiceTest } from '../../../testing/providers';
 import { ApiTokensApi } from './api-tokens-api';
 
 describe('ApiTokensApi', () => {
-  let api: ApiTokensApi;
-  let http: HttpTestingController;
-
-  beforeEach(() => {
-    TestBed.configureTestingModule({ providers: testProviders() });
-    api = TestBed.inject(ApiTokensApi);
-    http = TestBed.inject(HttpTestingController);
-  });
-
-  afterEach(() => http.verify());
+  const t = apiServiceTest(ApiTokensApi);
 
   it('lists tokens', () => {
     let n = -1;
-    api.list().subscribe((t) => (n = t.length));
-    http.expectOne({ method: 'GET', url: '/api/admin/api-tokens' }).flush({ data: [{ id: 't1' }] });
+    t.api.list().subscribe((t) => (n = t.length));
+    t.http
+      .expectOne({ method: 'GET', url: '/api/admin/api-tokens' })
+      .flush({ data: [{ id: 't1' }] });
     expect(n).toBe(1);
   });
 
   it('creates a token and returns the plaintext token once', () => {
     let token: string | undefined;
-    api
+    t.api
       .create({ name: 'CRM', scopes: ['telesales_api_access'], expires_in_days: 30 })
       .subscribe((r) => (token = r.token));
-    const req = http.expectOne({ method: 'POST', url: '/api/admin/api-tokens' });
+    const req = t.http.expectOne({ method: 'POST', url: '/api/admin/api-tokens' });
     expect(req.request.body).toEqual({
       name: 'CRM',
       scopes: ['telesales_api_access'],
@@ -39,8 +30,8 @@ describe('ApiTokensApi', () => {
 
   it('revokes with DELETE', () => {
     let done = false;
-    api.revoke('t1').subscribe({ complete: () => (done = true) });
-    http
+    t.api.revoke('t1').subscribe({ complete: () => (done = true) });
+    t.http
       .expectOne({ method: 'DELETE', url: '/api/admin/api-tokens/t1' })
       .flush(null, { status: 204, statusText: 'No Content' });
     expect(done).toBe(true);

@@ -1,27 +1,16 @@
-import { TestBed } from '@angular/core/testing';
-import { HttpTestingController } from '@angular/common/http/testing';
-import { testProviders } from '../../../testing/providers';
+import { apiServiceTest } from '../../../testing/providers';
 import { CursorPage, Delivery } from './api.types';
 import { DeliveriesApi } from './deliveries-api';
 
 describe('DeliveriesApi', () => {
-  let api: DeliveriesApi;
-  let http: HttpTestingController;
-
-  beforeEach(() => {
-    TestBed.configureTestingModule({ providers: testProviders() });
-    api = TestBed.inject(DeliveriesApi);
-    http = TestBed.inject(HttpTestingController);
-  });
-
-  afterEach(() => http.verify());
+  const t = apiServiceTest(DeliveriesApi);
 
   it('lists with only the filters that are set, keeping next_cursor', () => {
     let page: CursorPage<Delivery> | undefined;
-    api
+    t.api
       .list({ webhook_id: 'w1', event: '', status: 'dead_letter', limit: 50, cursor: 'abc' })
       .subscribe((p) => (page = p));
-    const req = http.expectOne((r) => r.url === '/api/admin/deliveries');
+    const req = t.http.expectOne((r) => r.url === '/api/admin/deliveries');
     expect(req.request.params.keys().sort()).toEqual(['cursor', 'limit', 'status', 'webhook_id']);
     expect(req.request.params.get('status')).toBe('dead_letter');
     expect(req.request.params.get('limit')).toBe('50');
@@ -31,15 +20,15 @@ describe('DeliveriesApi', () => {
 
   it('gets a delivery with its attempts', () => {
     let attempts = -1;
-    api.get('d1').subscribe((d) => (attempts = d.attempts.length));
-    http.expectOne('/api/admin/deliveries/d1').flush({ data: { id: 'd1', attempts: [{}, {}] } });
+    t.api.get('d1').subscribe((d) => (attempts = d.attempts.length));
+    t.http.expectOne('/api/admin/deliveries/d1').flush({ data: { id: 'd1', attempts: [{}, {}] } });
     expect(attempts).toBe(2);
   });
 
   it('replays with POST …/replay (202)', () => {
     let id: string | undefined;
-    api.replay('d1').subscribe((d) => (id = d.id));
-    const req = http.expectOne('/api/admin/deliveries/d1/replay');
+    t.api.replay('d1').subscribe((d) => (id = d.id));
+    const req = t.http.expectOne('/api/admin/deliveries/d1/replay');
     expect(req.request.method).toBe('POST');
     req.flush({ data: { id: 'd1' } }, { status: 202, statusText: 'Accepted' });
     expect(id).toBe('d1');

@@ -1,6 +1,4 @@
-import { TestBed } from '@angular/core/testing';
-import { HttpTestingController } from '@angular/common/http/testing';
-import { testProviders } from '../../../testing/providers';
+import { apiServiceTest } from '../../../testing/providers';
 import { EventType } from './api.types';
 import { EventTypesApi, groupByModule } from './event-types-api';
 
@@ -11,36 +9,27 @@ const types: EventType[] = [
 ];
 
 describe('EventTypesApi', () => {
-  let api: EventTypesApi;
-  let http: HttpTestingController;
-
-  beforeEach(() => {
-    TestBed.configureTestingModule({ providers: testProviders() });
-    api = TestBed.inject(EventTypesApi);
-    http = TestBed.inject(HttpTestingController);
-  });
-
-  afterEach(() => http.verify());
+  const t = apiServiceTest(EventTypesApi);
 
   it('fetches the catalogue once and shares it', () => {
     const seen: number[] = [];
-    api.list().subscribe((t) => seen.push(t.length));
-    http.expectOne('/api/admin/event-types').flush({ data: types });
-    api.list().subscribe((t) => seen.push(t.length));
-    http.expectNone('/api/admin/event-types');
+    t.api.list().subscribe((t) => seen.push(t.length));
+    t.http.expectOne('/api/admin/event-types').flush({ data: types });
+    t.api.list().subscribe((t) => seen.push(t.length));
+    t.http.expectNone('/api/admin/event-types');
     expect(seen).toEqual([3, 3]);
   });
 
   it('asks again after a failure', () => {
     let failed = false;
-    api.list().subscribe({ error: () => (failed = true) });
-    http
+    t.api.list().subscribe({ error: () => (failed = true) });
+    t.http
       .expectOne('/api/admin/event-types')
       .flush({ message: 'x' }, { status: 500, statusText: 'Err' });
     expect(failed).toBe(true);
     let count = 0;
-    api.list().subscribe((t) => (count = t.length));
-    http.expectOne('/api/admin/event-types').flush({ data: types });
+    t.api.list().subscribe((t) => (count = t.length));
+    t.http.expectOne('/api/admin/event-types').flush({ data: types });
     expect(count).toBe(3);
   });
 });

@@ -1,20 +1,9 @@
-import { TestBed } from '@angular/core/testing';
-import { HttpTestingController } from '@angular/common/http/testing';
-import { testProviders } from '../../../testing/providers';
+import { apiServiceTest } from '../../../testing/providers';
 import { StaleCallsSummary } from './api.types';
 import { PbxApi } from './pbx-api';
 
 describe('PbxApi', () => {
-  let api: PbxApi;
-  let http: HttpTestingController;
-
-  beforeEach(() => {
-    TestBed.configureTestingModule({ providers: testProviders() });
-    api = TestBed.inject(PbxApi);
-    http = TestBed.inject(HttpTestingController);
-  });
-
-  afterEach(() => http.verify());
+  const t = apiServiceTest(PbxApi);
 
   it('reads the stale calls summary with GET …/pbx/stale-calls, unwrapping data', () => {
     const summary: StaleCallsSummary = {
@@ -31,8 +20,8 @@ describe('PbxApi', () => {
       ],
     };
     let seen: StaleCallsSummary | undefined;
-    api.staleCalls().subscribe((s) => (seen = s));
-    const req = http.expectOne('/api/admin/pbx/stale-calls');
+    t.api.staleCalls().subscribe((s) => (seen = s));
+    const req = t.http.expectOne('/api/admin/pbx/stale-calls');
     expect(req.request.method).toBe('GET');
     req.flush({ data: summary });
     expect(seen).toEqual(summary);

@@ -1,6 +1,4 @@
-import { TestBed } from '@angular/core/testing';
-import { HttpTestingController } from '@angular/common/http/testing';
-import { testProviders } from '../../../testing/providers';
+import { apiServiceTest } from '../../../testing/providers';
 import { User } from './api.types';
 import { UsersApi } from './users-api';
 
@@ -14,21 +12,12 @@ const user: User = {
 };
 
 describe('UsersApi', () => {
-  let api: UsersApi;
-  let http: HttpTestingController;
-
-  beforeEach(() => {
-    TestBed.configureTestingModule({ providers: testProviders() });
-    api = TestBed.inject(UsersApi);
-    http = TestBed.inject(HttpTestingController);
-  });
-
-  afterEach(() => http.verify());
+  const t = apiServiceTest(UsersApi);
 
   it('lists users', () => {
     let users: User[] = [];
-    api.list().subscribe((u) => (users = u));
-    http.expectOne({ method: 'GET', url: '/api/admin/users' }).flush({ data: [user] });
+    t.api.list().subscribe((u) => (users = u));
+    t.http.expectOne({ method: 'GET', url: '/api/admin/users' }).flush({ data: [user] });
     expect(users).toEqual([user]);
   });
 
@@ -40,16 +29,16 @@ describe('UsersApi', () => {
       password: 'x'.repeat(12),
     };
     let created: User | undefined;
-    api.create(input).subscribe((u) => (created = u));
-    const req = http.expectOne({ method: 'POST', url: '/api/admin/users' });
+    t.api.create(input).subscribe((u) => (created = u));
+    const req = t.http.expectOne({ method: 'POST', url: '/api/admin/users' });
     expect(req.request.body).toEqual(input);
     req.flush({ data: { ...user, ...input, id: 'u2' } }, { status: 201, statusText: 'Created' });
     expect(created?.id).toBe('u2');
   });
 
   it('disables a user with PATCH {disabled: true}', () => {
-    api.update('u1', { disabled: true }).subscribe();
-    const req = http.expectOne({ method: 'PATCH', url: '/api/admin/users/u1' });
+    t.api.update('u1', { disabled: true }).subscribe();
+    const req = t.http.expectOne({ method: 'PATCH', url: '/api/admin/users/u1' });
     expect(req.request.body).toEqual({ disabled: true });
     req.flush({ data: { ...user, disabled: true } });
   });
