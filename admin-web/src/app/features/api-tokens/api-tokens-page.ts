@@ -1,26 +1,19 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  OnInit,
-  computed,
-  inject,
-  signal,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { filter, switchMap } from 'rxjs';
 import { ApiToken, ApiTokenCreated } from '../../core/api/api.types';
 import { ApiTokensApi } from '../../core/api/api-tokens-api';
 import { remote } from '../../core/data/remote';
-import { Notifier } from '../../core/errors/notifier';
+import { rowActions } from '../../core/data/row-action';
 import { CopyButton } from '../../shared/copy-button';
 import { Dialogs } from '../../shared/dialogs';
 import { StatusChip } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
-import { ViewState } from '../../shared/view-state';
+import { PageHeader } from '../../shared/page-header';
+import { RemoteView } from '../../shared/remote-view';
 import { SCOPE_INFO, TokenCreateDialog } from './token-create-dialog';
 
 export type TokenState = 'active' | 'revoked' | 'expired';
@@ -36,47 +29,32 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
   imports: [
     MatButtonModule,
     MatIconModule,
-    MatProgressBarModule,
     MatTableModule,
     CopyButton,
+    PageHeader,
+    RemoteView,
     StatusChip,
     TimeAgo,
-    ViewState,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page">
-      <header class="page-header">
-        <div>
-          <h1>API tokens</h1>
-          <p class="subtitle">
-            Machine tokens for the PBX, Telesales and AutoCall APIs. Shown once, stored hashed.
-          </p>
-        </div>
-        <div class="actions">
-          <button
-            mat-flat-button
-            type="button"
-            (click)="create()"
-            data-testid="token-create-button"
-          >
-            <mat-icon svgIcon="add" />Create token
-          </button>
-        </div>
-      </header>
+      <app-page-header
+        title="API tokens"
+        subtitle="Machine tokens for the PBX, Telesales and AutoCall APIs. Shown once, stored hashed."
+      >
+        <button mat-flat-button type="button" (click)="create()" data-testid="token-create-button">
+          <mat-icon svgIcon="add" />Create token
+        </button>
+      </app-page-header>
       <div class="surface">
-        @if (busyId()) {
-          <mat-progress-bar mode="indeterminate" aria-label="Revoking" />
-        }
-        <app-view-state
-          [loading]="list.loading()"
-          [error]="list.error()"
-          [empty]="list.hasValue() && tokens().length === 0"
-          [hasData]="tokens().length > 0"
+        <app-remote-view
+          [remote]="list"
+          [busy]="!!busyId()"
+          busyLabel="Revoking"
           testid="tokens"
           emptyTitle="No API tokens"
           emptyText="Create a token for each system that calls the domain APIs."
-          (retry)="list.load()"
         >
           <div class="table-wrap">
             <table
@@ -162,7 +140,7 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
               ></tr>
             </table>
           </div>
-        </app-view-state>
+        </app-remote-view>
       </div>
     </section>
   `,
@@ -204,12 +182,12 @@ export class ApiTokensPage implements OnInit {
   private readonly api = inject(ApiTokensApi);
   private readonly dialog = inject(MatDialog);
   private readonly dialogs = inject(Dialogs);
-  private readonly notifier = inject(Notifier);
 
   protected readonly columns = ['name', 'scopes', 'ips', 'status', 'expires', 'used', 'actions'];
   protected readonly list = remote(() => this.api.list());
   protected readonly tokens = computed(() => this.list.value() ?? []);
-  protected readonly busyId = signal<string | null>(null);
+  private readonly actions = rowActions();
+  protected readonly busyId = this.actions.busyId;
   protected readonly state = (t: ApiToken) => tokenState(t);
 
   ngOnInit(): void {
@@ -250,26 +228,15 @@ export class ApiTokensPage implements OnInit {
         confirmLabel: 'Revoke token',
         destructive: true,
       })
-      .pipe(
-        filter(Boolean),
-        switchMap(() => {
-          this.busyId.set(t.id);
-          return this.api.revoke(t.id);
-        }),
-      )
-      .subscribe({
-        next: () => {
-          this.busyId.set(null);
+      .pipe(filter(Boolean))
+      .subscribe(() =>
+        this.actions.run(t.id, this.api.revoke(t.id), () => {
           const now = new Date().toISOString();
           this.list.update((list) =>
             list.map((x) => (x.id === t.id ? { ...x, revoked_at: now } : x)),
           );
-          this.notifier.success(`Token "${t.name}" revoked`);
-        },
-        error: (err: unknown) => {
-          this.busyId.set(null);
-          this.notifier.report(err);
-        },
-      });
+          return `Token "${t.name}" revoked`;
+        }),
+      );
   }
 }

@@ -35,6 +35,7 @@ import {
   auditFiltersToParams,
   auditFiltersToQuery,
 } from './audit-filters';
+import { PageHeader } from '../../shared/page-header';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -42,6 +43,7 @@ export const AUDIT_PAGE_SIZE = 50;
   selector: 'app-audit-log-page',
   imports: [
     ReactiveFormsModule,
+    PageHeader,
     MatAutocompleteModule,
     MatButtonModule,
     MatFormFieldModule,

@@ -25,8 +25,9 @@ import { CopyButton } from '../../shared/copy-button';
 import { JsonView } from '../../shared/json-view';
 import { StatusChip, httpTone } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
-import { ViewState } from '../../shared/view-state';
 import { OrderingKey } from './ordering-key';
+import { DetailView } from '../../shared/detail-view';
+import { PageHeader } from '../../shared/page-header';
 
 /** How often and how long the page polls while an attempt is in flight. */
 export const POLL_MS = 1500;
@@ -44,6 +45,8 @@ const ERROR_HINTS: Record<string, string> = {
 @Component({
   selector: 'app-delivery-detail-page',
   imports: [
+    DetailView,
+    PageHeader,
     RouterLink,
     MatButtonModule,
     MatExpansionModule,
@@ -55,7 +58,6 @@ const ERROR_HINTS: Record<string, string> = {
     OrderingKey,
     StatusChip,
     TimeAgo,
-    ViewState,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './delivery-detail-page.html',

@@ -49,6 +49,7 @@ import {
 } from './delivery-filters';
 import { OrderingKey } from './ordering-key';
 import { StaleCallsNotice } from './stale-calls-notice';
+import { PageHeader } from '../../shared/page-header';
 
 export const PAGE_SIZE = 50;
 export const AUTO_REFRESH_MS = 5000;
@@ -65,6 +66,7 @@ const STATUS_LABELS: Record<string, string> = {
   selector: 'app-delivery-list-page',
   imports: [
     ReactiveFormsModule,
+    PageHeader,
     RouterLink,
     MatButtonModule,
     MatFormFieldModule,

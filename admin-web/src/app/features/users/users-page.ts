@@ -1,27 +1,21 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  OnInit,
-  computed,
-  inject,
-  signal,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatMenuModule } from '@angular/material/menu';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { filter } from 'rxjs';
 import { Role, User, UserPatch } from '../../core/api/api.types';
 import { UsersApi } from '../../core/api/users-api';
 import { AuthStore } from '../../core/auth/auth-store';
 import { remote } from '../../core/data/remote';
+import { rowActions } from '../../core/data/row-action';
 import { Notifier } from '../../core/errors/notifier';
 import { Dialogs } from '../../shared/dialogs';
 import { StatusChip } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
-import { ViewState } from '../../shared/view-state';
+import { PageHeader } from '../../shared/page-header';
+import { RemoteView } from '../../shared/remote-view';
 import { UserCreateDialog } from './user-create-dialog';
 
 @Component({
@@ -30,42 +24,25 @@ import { UserCreateDialog } from './user-create-dialog';
     MatButtonModule,
     MatIconModule,
     MatMenuModule,
-    MatProgressBarModule,
     MatTableModule,
+    PageHeader,
+    RemoteView,
     StatusChip,
     TimeAgo,
-    ViewState,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page">
-      <header class="page-header">
-        <div>
-          <h1>Users</h1>
-          <p class="subtitle">
-            People who can sign in to this console. Admins manage everything; auditors read the
-            audit log.
-          </p>
-        </div>
-        <div class="actions">
-          <button mat-flat-button type="button" (click)="create()" data-testid="user-create-button">
-            <mat-icon svgIcon="add" />Add user
-          </button>
-        </div>
-      </header>
+      <app-page-header
+        title="Users"
+        subtitle="People who can sign in to this console. Admins manage everything; auditors read the audit log."
+      >
+        <button mat-flat-button type="button" (click)="create()" data-testid="user-create-button">
+          <mat-icon svgIcon="add" />Add user
+        </button>
+      </app-page-header>
       <div class="surface">
-        @if (busyId()) {
-          <mat-progress-bar mode="indeterminate" aria-label="Saving" />
-        }
-        <app-view-state
-          [loading]="list.loading()"
-          [error]="list.error()"
-          [empty]="list.hasValue() && users().length === 0"
-          [hasData]="users().length > 0"
-          testid="users"
-          emptyTitle="No users"
-          (retry)="list.load()"
-        >
+        <app-remote-view [remote]="list" [busy]="!!busyId()" testid="users" emptyTitle="No users">
           <div class="table-wrap">
             <table mat-table [dataSource]="users()" data-testid="users-table" aria-label="Users">
               <ng-container matColumnDef="name">
@@ -166,7 +143,7 @@ import { UserCreateDialog } from './user-create-dialog';
               ></tr>
             </table>
           </div>
-        </app-view-state>
+        </app-remote-view>
       </div>
     </section>
   `,
@@ -212,7 +189,8 @@ export class UsersPage implements OnInit {
   protected readonly columns = ['name', 'role', 'status', 'created', 'actions'];
   protected readonly list = remote(() => this.api.list());
   protected readonly users = computed(() => this.list.value() ?? []);
-  protected readonly busyId = signal<string | null>(null);
+  private readonly actions = rowActions();
+  protected readonly busyId = this.actions.busyId;
 
   ngOnInit(): void {
     this.list.load();
@@ -250,17 +228,9 @@ export class UsersPage implements OnInit {
   }
 
   private patch(u: User, patch: UserPatch, done: string): void {
-    this.busyId.set(u.id);
-    this.api.update(u.id, patch).subscribe({
-      next: (updated) => {
-        this.busyId.set(null);
-        this.list.update((list) => list.map((x) => (x.id === updated.id ? updated : x)));
-        this.notifier.success(done);
-      },
-      error: (err: unknown) => {
-        this.busyId.set(null);
-        this.notifier.report(err);
-      },
+    this.actions.run(u.id, this.api.update(u.id, patch), (updated) => {
+      this.list.update((list) => list.map((x) => (x.id === updated.id ? updated : x)));
+      return done;
     });
   }
 }

@@ -68,9 +68,7 @@ import { TimeAgo } from '../../shared/time-ago';
                 [tone]="tone(a.response_status)"
                 data-testid="test-result-response-status"
               />
-              <span class="muted" data-testid="test-result-duration"
-                >{{ a.duration_ms ?? '—' }} ms</span
-              >
+              <span class="muted" data-testid="test-result-duration">{{ a.duration_ms }} ms</span>
               <app-time [value]="a.started_at" />
             }
           </div>

@@ -25,18 +25,21 @@ import { CopyButton } from '../../shared/copy-button';
 import { Dialogs } from '../../shared/dialogs';
 import { StatusChip, httpTone } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
-import { ViewState } from '../../shared/view-state';
 import { moduleLabel } from './event-picker';
 import { LANE_REFRESH_MS } from './lane';
 import { LaneStatus } from './lane-status';
 import { ReplayDeadLettersDialog, ReplayDeadLettersData } from './replay-dead-letters-dialog';
 import { SendTestDialog } from './send-test-dialog';
+import { DetailView } from '../../shared/detail-view';
+import { PageHeader } from '../../shared/page-header';
 
 type Busy = null | 'pause' | 'resume' | 'rotate' | 'delete';
 
 @Component({
   selector: 'app-webhook-detail-page',
   imports: [
+    DetailView,
+    PageHeader,
     RouterLink,
     MatButtonModule,
     MatIconModule,
@@ -47,7 +50,6 @@ type Busy = null | 'pause' | 'resume' | 'rotate' | 'delete';
     LaneStatus,
     StatusChip,
     TimeAgo,
-    ViewState,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './webhook-detail-page.html',

@@ -12,7 +12,6 @@ import {
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
@@ -22,7 +21,8 @@ import { WebhooksApi } from '../../core/api/webhooks-api';
 import { pollWhileVisible, remote } from '../../core/data/remote';
 import { StatusChip } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
-import { ViewState } from '../../shared/view-state';
+import { PageHeader } from '../../shared/page-header';
+import { RemoteView } from '../../shared/remote-view';
 import { LANE_REFRESH_MS, laneView } from './lane';
 import { LaneStatus } from './lane-status';
 import { WebhookStats, WebhookStatsService, formatRate } from './webhook-stats';
@@ -33,13 +33,13 @@ import { WebhookStats, WebhookStatsService, formatRate } from './webhook-stats';
     RouterLink,
     MatButtonModule,
     MatIconModule,
-    MatProgressBarModule,
     MatTableModule,
     MatTooltipModule,
     LaneStatus,
     StatusChip,
     TimeAgo,
-    ViewState,
+    PageHeader,
+    RemoteView,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './webhook-list-page.html',
