@@ -39,10 +39,26 @@ export function redisTopology(config: AppConfig, extra: RedisOptions = {}): Redi
   return { kind: 'server', options: { host, port, db, ...auth, ...extra } };
 }
 
-/** A new client of the platform's Redis, whatever its topology. */
-export function createRedisClient(config: AppConfig, extra: RedisOptions = {}): RedisClient {
+/**
+ * A new client of the platform's Redis, whatever its topology; `cluster` adds options of the
+ * Cluster client itself (its nodes' connections take `extra`).
+ */
+export function createRedisClient(
+  config: AppConfig,
+  extra: RedisOptions = {},
+  cluster: Omit<ClusterOptions, 'redisOptions'> = {},
+): RedisClient {
   const topology = redisTopology(config, extra);
   return topology.kind === 'cluster'
-    ? new Cluster(topology.nodes, topology.options)
+    ? new Cluster(topology.nodes, { ...topology.options, ...cluster })
     : new Redis(topology.options);
+}
+
+/**
+ * Closes a client: QUIT (what was sent is answered first) when it is connected, else at once, as
+ * a command queued for a server that is away would wait for it forever.
+ */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
 }

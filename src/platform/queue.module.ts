@@ -1,14 +1,18 @@
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import {
   DynamicModule,
   Global,
   Inject,
   Injectable,
+  Logger,
   Module,
   OnApplicationShutdown,
+  OnModuleInit,
 } from '@nestjs/common';
-import type { ConnectionOptions } from 'bullmq';
+import { ModuleRef } from '@nestjs/core';
+import type { ConnectionOptions, Queue } from 'bullmq';
 import { Cluster } from 'ioredis';
+import { closeRedis } from '../common/redis-connection';
 import { AppConfig } from '../config/app-config';
 import { QUEUES, QueueName, bullConnection, bullPrefix } from './queues';
 
@@ -27,14 +31,31 @@ export class BullConnection implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const cluster = this.options;
-    if (cluster instanceof Cluster) await cluster.quit().catch(() => cluster.disconnect());
+    if (this.options instanceof Cluster) await closeRedis(this.options);
   }
 }
 
 @Global()
 @Module({ providers: [BullConnection], exports: [BullConnection] })
 class BullConnectionModule {}
+
+/**
+ * Logs what a queue reports (Redis away, a cluster refreshing its slots): a queue with no error
+ * listener would have Node throw each one, which BullMQ then prints on stderr past the logger.
+ */
+@Injectable()
+class QueueErrorLog implements OnModuleInit {
+  private readonly logger = new Logger('Queues');
+
+  constructor(private readonly modules: ModuleRef) {}
+
+  onModuleInit(): void {
+    for (const name of Object.values(QueueName)) {
+      const queue = this.modules.get<Queue>(getQueueToken(name), { strict: false });
+      queue.on('error', (err: Error) => this.logger.warn(`Queue ${name}: ${err.message}`));
+    }
+  }
+}
 
 /** The BullMQ connection and every queue of the platform, registered once. */
 @Module({})
@@ -57,6 +78,7 @@ export class QueueModule {
         }),
         ...queues,
       ],
+      providers: [QueueErrorLog],
       exports: queues,
     };
   }
