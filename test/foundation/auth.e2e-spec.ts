@@ -16,6 +16,14 @@ describe('console sessions', () => {
 
   useApp((app) => (t = app));
 
+  /** A password sign-in from an address of its own (the throttle counts per address too). */
+  const signIn = (user: { email: string; password: string }) =>
+    t
+      .http()
+      .post('/api/admin/auth/login')
+      .set('X-Forwarded-For', freshIp())
+      .send({ email: user.email, password: user.password });
+
   function cookiesOf(res: { headers: Record<string, unknown> }): string[] {
     return ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
   }
@@ -178,12 +186,7 @@ describe('console sessions', () => {
         .expect(401);
     }
     // Even the right password, from yet another address, waits.
-    const res = await t
-      .http()
-      .post('/api/admin/auth/login')
-      .set('X-Forwarded-For', freshIp())
-      .send({ email: user.email, password: user.password })
-      .expect(429);
+    const res = await signIn(user).expect(429);
     const retryAfter = Number(res.headers['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -219,12 +222,7 @@ describe('console sessions', () => {
       .expect(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // The same account from another address signs in.
-    await t
-      .http()
-      .post('/api/admin/auth/login')
-      .set('X-Forwarded-For', freshIp())
-      .send({ email: fresh.email, password: fresh.password })
-      .expect(200);
+    await signIn(fresh).expect(200);
   });
 
   it('refuses a mutation without, or with a wrong, X-XSRF-TOKEN (403) and changes nothing', async () => {
@@ -302,12 +300,7 @@ describe('console sessions', () => {
     await admin.patch(`/api/admin/users/${victim.id}`).send({ disabled: true }).expect(200);
     await session.get('/api/admin/auth/me').expect(401, { message: 'Unauthenticated.' });
     await session.get('/api/admin/audit-log').expect(401);
-    await t
-      .http()
-      .post('/api/admin/auth/login')
-      .set('X-Forwarded-For', freshIp())
-      .send({ email: victim.email, password: victim.password })
-      .expect(401);
+    await signIn(victim).expect(401);
     // Re-enabled, they sign in again (the old session stays gone).
     await admin.patch(`/api/admin/users/${victim.id}`).send({ disabled: false }).expect(200);
     await session.get('/api/admin/auth/me').expect(401);

@@ -48,17 +48,23 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
     await r.close();
   });
 
-  async function expectExactlyOnce(eventIds: string[]): Promise<void> {
+  /** Waits until every delivery of the events (to every webhook) has succeeded; returns them. */
+  function allSucceeded(eventIds: string[], timeoutMs: number, after = '') {
     const expected = eventIds.length * webhookIds.length;
-    const rows = await waitFor(
+    return waitFor(
       async () => {
         const all = (
           await Promise.all(eventIds.map((e) => deliveriesOfEvent(t, e, webhookIds)))
         ).flat();
         return all.length === expected && all.every((d) => d.status === 'succeeded') ? all : null;
       },
-      { timeoutMs: 45_000, what: `${expected} deliveries to succeed` },
+      { timeoutMs, what: `${expected} deliveries to succeed${after}` },
     );
+  }
+
+  async function expectExactlyOnce(eventIds: string[]): Promise<void> {
+    const expected = eventIds.length * webhookIds.length;
+    const rows = await allSucceeded(eventIds, 45_000);
     // Then both lanes go idle: their drain jobs complete and leave the queue.
     await waitFor(
       async () => {
@@ -171,15 +177,7 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
     r.respondWith({ status: 200 });
     const second = await worker();
     const expected = events.length * webhookIds.length;
-    const rows = await waitFor(
-      async () => {
-        const all = (
-          await Promise.all(events.map((e) => deliveriesOfEvent(t, e, webhookIds)))
-        ).flat();
-        return all.length === expected && all.every((d) => d.status === 'succeeded') ? all : null;
-      },
-      { timeoutMs: 60_000, what: `${expected} deliveries to succeed after the kill` },
-    );
+    const rows = await allSucceeded(events, 60_000, ' after the kill');
     const ids = new Set(rows.map((d) => d.id));
     expect(ids.size).toBe(expected);
     const arrivals = r.received.filter((q) => ids.has(String(q.headers['x-zorio-delivery'])));
