@@ -21,37 +21,28 @@ const HANGUP = [
   'hangup_cause',
 ];
 
+/** The lead resource (telesales.lead.created, and .updated with `changed_fields`). */
+const LEAD = [
+  'id',
+  'campaign_id',
+  'full_name',
+  'phone',
+  'email',
+  'custom_fields',
+  'status',
+  'disposition_code',
+  'created_at',
+  'updated_at',
+];
+
 /** docs/receiver-guide.md §9, field by field. */
 const FIELDS: Record<EventName, string[]> = {
   'pbx.call.ringing': [...CALL_LEG, 'timestamp'],
   'pbx.call.answered': [...CALL_LEG, 'timestamp', 'answered_at'],
   'pbx.call.hangup': HANGUP,
   'pbx.cdr.created': [...HANGUP, 'result', 'queue_name', 'trunk_name', 'recording_url'],
-  'telesales.lead.created': [
-    'id',
-    'campaign_id',
-    'full_name',
-    'phone',
-    'email',
-    'custom_fields',
-    'status',
-    'disposition_code',
-    'created_at',
-    'updated_at',
-  ],
-  'telesales.lead.updated': [
-    'id',
-    'campaign_id',
-    'full_name',
-    'phone',
-    'email',
-    'custom_fields',
-    'status',
-    'disposition_code',
-    'created_at',
-    'updated_at',
-    'changed_fields',
-  ],
+  'telesales.lead.created': LEAD,
+  'telesales.lead.updated': [...LEAD, 'changed_fields'],
   'telesales.call.disposed': [
     'call_uuid',
     'lead_id',
