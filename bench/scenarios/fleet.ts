@@ -15,6 +15,7 @@ import {
   Platform,
   check,
   createHooks,
+  lastUpdateWhere,
   log,
   receivedDistinct,
   report,
@@ -148,14 +149,8 @@ async function drainedHooks(env: Env, hooks: Hook[], timeoutMs: number): Promise
 
 /** When the last delivery of these webhooks reached its final state (ms since the epoch). */
 async function lastUpdateOf(env: Env, hooks: Hook[]): Promise<number> {
-  const r = (
-    await env.pg.query(
-      `SELECT (extract(epoch FROM max(updated_at)) * 1000)::float8 AS t FROM deliveries
-        WHERE webhook_id = ANY($1::uuid[])`,
-      [hooks.map((h) => h.id)],
-    )
-  ).rows[0] as { t: number };
-  return r.t;
+  const each = await Promise.all(hooks.map((h) => lastUpdateWhere(env, 'webhook_id', h.id)));
+  return Math.max(...each);
 }
 
 /**
