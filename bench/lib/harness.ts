@@ -44,6 +44,8 @@ export interface Platform {
   /** Every process that serves the HTTP API, and every process that sends (worker or all). */
   apiUrls: string[];
   workers: Child[];
+  /** The /metrics of each of `workers`. */
+  workersMetrics: string[];
   admin: AdminClient;
 }
 

@@ -117,6 +117,7 @@ export async function startPlatform(
     apiUrl,
     apiUrls: urls.filter((_, i) => roles[i] !== 'worker'),
     workers: children.filter((_, i) => roles[i] !== 'api'),
+    workersMetrics: urls.filter((_, i) => roles[i] !== 'api').map((u) => `${u}/metrics`),
     admin,
   };
 }

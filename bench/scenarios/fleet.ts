@@ -20,6 +20,7 @@ import {
   receivedDistinct,
   report,
   results,
+  sleep,
   verifyHook,
   Verification,
   Hook,
@@ -85,15 +86,38 @@ interface Kill {
   snap: Snapshot;
 }
 
-/** Waits until half of the deliveries arrived, then SIGKILLs the last worker. */
+/** Attempts a worker has made so far (its zorio_delivery_attempts_total, every label). */
+async function attemptsOf(metricsUrl: string): Promise<number> {
+  const res = await request(metricsUrl);
+  const text = await res.body.text();
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('zorio_delivery_attempts_total{')) n += Number(line.split(' ').pop());
+  }
+  return n;
+}
+
+/** The worker that sent the most in the last 200 ms: the likeliest to have requests open. */
+async function busiestWorker(p: Platform): Promise<Child> {
+  const before = await Promise.all(p.workersMetrics.map(attemptsOf));
+  await sleep(200);
+  const after = await Promise.all(p.workersMetrics.map(attemptsOf));
+  let best = p.workers.length - 1;
+  for (let i = 0; i < p.workers.length; i++) {
+    if (after[i] - before[i] > after[best] - before[best]) best = i;
+  }
+  return p.workers[best];
+}
+
+/** Waits until half of the deliveries arrived, then SIGKILLs the busiest worker. */
 async function killHalfWay(
   env: Env,
   acct: Accounting,
   hooks: Hook[],
-  victim: Child,
+  p: Platform,
   expected: number,
   t0: number,
-): Promise<Kill> {
+): Promise<Kill & { victim: Child }> {
   const receivedAt = await waitUntil(
     async () => {
       const n = await receivedDistinct(env, TAG);
@@ -101,6 +125,7 @@ async function killHalfWay(
     },
     { timeoutMs: Math.max(120_000, (expected / 300) * 1000), intervalMs: 20, what: 'half-way' },
   );
+  const victim = await busiestWorker(p);
   const snap = await acct.snap();
   victim.proc.kill('SIGKILL');
   const at = Date.now();
@@ -110,7 +135,7 @@ async function killHalfWay(
     `j: killed ${victim.label} (SIGKILL) after ${((at - t0) / 1000).toFixed(1)} s with ` +
       `${receivedAt} of ${expected} received; ${claimed.length} deliveries claimed and unrecorded`,
   );
-  return { at, receivedAt, claimed, snap };
+  return { at, receivedAt, claimed, snap, victim };
 }
 
 /** The warm-up: connections, JIT and pools, not measured (but verified with the rest). */
@@ -269,7 +294,6 @@ export async function scenarioJ(
 
   const expected = events * webhooks;
   const acct = platformAccounting(env, p, driver);
-  const victim = p.workers[p.workers.length - 1];
   log(
     `j: ${events} leads imported through ${p.apiUrls.length} api process(es) × ${webhooks} ` +
       `webhooks = ${expected} deliveries (${p.label}${slowMs ? `, receiver answers in ${slowMs} ms` : ''})`,
@@ -277,7 +301,7 @@ export async function scenarioJ(
   const s0 = await acct.snap();
   const t0 = Date.now();
   const importing = driver.rpc.call<ImportResult>('importLeads', importArgs(events, warmupEvents));
-  const kill = await killHalfWay(env, acct, hooks, victim, expected, t0);
+  const kill = await killHalfWay(env, acct, hooks, p, expected, t0);
   await waitUntil(async () => (await receivedDistinct(env, TAG)) >= expected, {
     timeoutMs: Math.max(180_000, (expected / 300) * 1000),
     intervalMs: 250,
@@ -320,7 +344,7 @@ export async function scenarioJ(
     importSeconds: round(imported.seconds, 2),
     importsPerApi: imported.perApi,
     kill: {
-      worker: victim.label,
+      worker: kill.victim.label,
       afterSeconds: round((kill.at - t0) / 1000, 2),
       receivedBefore: kill.receivedAt,
       claimedUnrecorded: kill.claimed.length,
