@@ -75,7 +75,7 @@ export const SMOKE: Sizes = {
   f: { events: 200, webhooks: 10, warmupEvents: 20 },
   g: { rate: 50, seconds: 3, graceSeconds: 20 },
   h: { backlog: 2_000, rate: 50, drainTimeoutSeconds: 120 },
-  j: { apis: 1, workers: 2, events: 100, webhooks: 3, batch: 10, warmupEvents: 10, slowMs: 100 },
+  j: { apis: 1, workers: 2, events: 100, webhooks: 3, batch: 50, warmupEvents: 10, slowMs: 100 },
 };
 
 export interface Options {

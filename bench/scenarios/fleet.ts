@@ -106,6 +106,9 @@ async function busiestWorker(p: Platform): Promise<Child> {
   for (let i = 0; i < p.workers.length; i++) {
     if (after[i] - before[i] > after[best] - before[best]) best = i;
   }
+  log(
+    `j: attempts in the last 200 ms per worker: ${after.map((a, i) => a - before[i]).join(', ')}`,
+  );
   return p.workers[best];
 }
 
