@@ -48,6 +48,20 @@ export async function publish<N extends EventName>(
   });
 }
 
+/** Waits until the relay has handed the outbox event on (its deliveries, if any, are made). */
+export async function waitForRelayed(t: TestApp, eventId: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const rows: { published_at: Date | null }[] = await t.db.query(
+        `SELECT published_at FROM outbox_events WHERE id = $1`,
+        [eventId],
+      );
+      return rows[0]?.published_at;
+    },
+    { what: `outbox event ${eventId} to be relayed` },
+  );
+}
+
 export interface DeliveryRow {
   id: string;
   webhook_id: string | null;

@@ -9,6 +9,7 @@ import {
   publish,
   verifiesWith,
   waitForDeliveryStatus,
+  waitForRelayed,
 } from '../support/webhooks';
 
 describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS delivery', () => {
@@ -197,13 +198,7 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
     const paused = await admin.post(`/api/admin/webhooks/${w.id}/pause`).expect(200);
     expect(paused.body.data.status).toBe('paused');
     const whilePaused = await publish(t, 'autocall.campaign.started');
-    await waitFor(async () => {
-      const rows: { published_at: Date | null }[] = await t.db.query(
-        `SELECT published_at FROM outbox_events WHERE id = $1`,
-        [whilePaused],
-      );
-      return rows[0]?.published_at;
-    });
+    await waitForRelayed(t, whilePaused);
     const [held] = await deliveriesOfEvent(t, whilePaused, f.webhookIds);
     expect(held).toMatchObject({ status: 'pending', attempt_count: 0 });
     expect(r.received).toHaveLength(0);
@@ -220,13 +215,7 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
     await admin.del(`/api/admin/webhooks/${w.id}`).expect(204);
     await admin.get(`/api/admin/webhooks/${w.id}`).expect(404);
     const afterDelete = await publish(t, 'autocall.campaign.started');
-    await waitFor(async () => {
-      const rows: { published_at: Date | null }[] = await t.db.query(
-        `SELECT published_at FROM outbox_events WHERE id = $1`,
-        [afterDelete],
-      );
-      return rows[0]?.published_at;
-    });
+    await waitForRelayed(t, afterDelete);
     expect(await deliveriesOfEvent(t, afterDelete, f.webhookIds)).toHaveLength(0);
     expect(r.received).toHaveLength(2);
     // History stays, detached from the deleted webhook.

@@ -9,6 +9,7 @@ import {
   publish,
   verifiesWith,
   waitForDeliveryStatus,
+  waitForRelayed,
 } from '../support/webhooks';
 
 describe('webhook recovery: replay, bulk replay, suspension, retention, secrets', () => {
@@ -135,13 +136,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
 
     // Suspended: new events create no delivery for it.
     const whileSuspended = await publish(t, 'autocall.campaign.paused');
-    await waitFor(async () => {
-      const rows: { published_at: Date | null }[] = await t.db.query(
-        `SELECT published_at FROM outbox_events WHERE id = $1`,
-        [whileSuspended],
-      );
-      return rows[0]?.published_at;
-    });
+    await waitForRelayed(t, whileSuspended);
     expect(await deliveriesOfEvent(t, whileSuspended, f.webhookIds)).toHaveLength(0);
 
     r.respondWith({ status: 200 });
