@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Conflict, fieldError, NotFound } from '../../common/errors';
+import { findOr404 } from '../../common/find-or-404';
 import { Paged, findPage } from '../../common/paging';
 import type { ImportOutcome, RowResult } from '../../common/leads/lead-import';
 import {
@@ -68,10 +69,8 @@ export class AutocallService {
     );
   }
 
-  async getCampaign(id: number): Promise<AutocallCampaign> {
-    const campaign = await this.campaignRepo.findOneBy({ id });
-    if (!campaign) throw new NotFound();
-    return campaign;
+  getCampaign(id: number): Promise<AutocallCampaign> {
+    return findOr404(this.campaignRepo, { id });
   }
 
   listCampaigns(page: number, perPage: number): Promise<Paged<AutocallCampaign>> {

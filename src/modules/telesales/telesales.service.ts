@@ -4,6 +4,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { canonicalJson } from '../../common/redact';
 import { Conflict, fieldError, NotFound } from '../../common/errors';
+import { findOr404 } from '../../common/find-or-404';
 import { Paged, findPage } from '../../common/paging';
 import type { ImportOutcome, RowResult } from '../../common/leads/lead-import';
 import {
@@ -57,10 +58,8 @@ export class TelesalesService {
     );
   }
 
-  async getCampaign(id: number): Promise<TelesalesCampaign> {
-    const campaign = await this.campaignRepo.findOneBy({ id });
-    if (!campaign) throw new NotFound();
-    return campaign;
+  getCampaign(id: number): Promise<TelesalesCampaign> {
+    return findOr404(this.campaignRepo, { id });
   }
 
   listCampaigns(page: number, perPage: number): Promise<Paged<TelesalesCampaign>> {
@@ -81,10 +80,8 @@ export class TelesalesService {
     return out;
   }
 
-  async getLead(id: number): Promise<TelesalesLead> {
-    const lead = await this.leadRepo.findOneBy({ id });
-    if (!lead) throw new NotFound();
-    return lead;
+  getLead(id: number): Promise<TelesalesLead> {
+    return findOr404(this.leadRepo, { id });
   }
 
   async listLeads(

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../../common/actor';
 import { Conflict, NotFound } from '../../common/errors';
+import { findOr404 } from '../../common/find-or-404';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { randomAlphanumeric } from '../../common/random';
@@ -95,10 +96,8 @@ export class WebhooksService {
     return this.webhookRepo.find({ order: { createdAt: 'DESC' } });
   }
 
-  async get(id: string): Promise<Webhook> {
-    const w = await this.webhookRepo.findOneBy({ id });
-    if (!w) throw new NotFound();
-    return w;
+  get(id: string): Promise<Webhook> {
+    return findOr404(this.webhookRepo, { id });
   }
 
   async create(actor: Actor, dto: CreateWebhookDto): Promise<{ webhook: Webhook; secret: string }> {
