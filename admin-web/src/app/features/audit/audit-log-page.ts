@@ -36,6 +36,7 @@ import {
   auditFiltersToQuery,
 } from './audit-filters';
 import { PageHeader } from '../../shared/page-header';
+import { DateRangeFields } from '../../shared/date-range-fields';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -43,6 +44,7 @@ export const AUDIT_PAGE_SIZE = 50;
   selector: 'app-audit-log-page',
   imports: [
     ReactiveFormsModule,
+    DateRangeFields,
     PageHeader,
     MatAutocompleteModule,
     MatButtonModule,

@@ -62,12 +62,6 @@ const ERROR_HINTS: Record<string, string> = {
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './delivery-detail-page.html',
   styles: `
-    .title-row {
-      display: flex;
-      align-items: center;
-      flex-wrap: wrap;
-      gap: 8px 12px;
-    }
     .panel-title {
       display: flex;
       align-items: center;

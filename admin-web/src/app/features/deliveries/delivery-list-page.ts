@@ -50,6 +50,7 @@ import {
 import { OrderingKey } from './ordering-key';
 import { StaleCallsNotice } from './stale-calls-notice';
 import { PageHeader } from '../../shared/page-header';
+import { DateRangeFields } from '../../shared/date-range-fields';
 
 export const PAGE_SIZE = 50;
 export const AUTO_REFRESH_MS = 5000;
@@ -66,6 +67,7 @@ const STATUS_LABELS: Record<string, string> = {
   selector: 'app-delivery-list-page',
   imports: [
     ReactiveFormsModule,
+    DateRangeFields,
     PageHeader,
     RouterLink,
     MatButtonModule,

@@ -54,12 +54,6 @@ type Busy = null | 'pause' | 'resume' | 'rotate' | 'delete';
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './webhook-detail-page.html',
   styles: `
-    .title-row {
-      display: flex;
-      align-items: center;
-      flex-wrap: wrap;
-      gap: 8px 12px;
-    }
     .events {
       display: flex;
       flex-wrap: wrap;
