@@ -14,26 +14,23 @@ import { MatInputModule } from '@angular/material/input';
   viewProviders: [{ provide: ControlContainer, useExisting: FormGroupDirective }],
   host: { style: 'display: contents' },
   template: `
-    <mat-form-field>
-      <mat-label>From</mat-label>
-      <input
-        matInput
-        type="datetime-local"
-        formControlName="fromLocal"
-        [attr.data-testid]="testid() + '-from'"
-      />
-    </mat-form-field>
-    <mat-form-field>
-      <mat-label>To</mat-label>
-      <input
-        matInput
-        type="datetime-local"
-        formControlName="toLocal"
-        [attr.data-testid]="testid() + '-to'"
-      />
-    </mat-form-field>
+    @for (f of fields; track f.control) {
+      <mat-form-field>
+        <mat-label>{{ f.label }}</mat-label>
+        <input
+          matInput
+          type="datetime-local"
+          [formControlName]="f.control"
+          [attr.data-testid]="testid() + '-' + f.suffix"
+        />
+      </mat-form-field>
+    }
   `,
 })
 export class DateRangeFields {
   readonly testid = input.required<string>();
+  protected readonly fields = [
+    { label: 'From', control: 'fromLocal', suffix: 'from' },
+    { label: 'To', control: 'toLocal', suffix: 'to' },
+  ] as const;
 }
