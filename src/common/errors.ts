@@ -7,6 +7,7 @@ export const MESSAGES = {
   404: 'Resource not found',
   413: 'Request body too large.',
   422: 'The given data was invalid.',
+  503: 'Service temporarily unavailable. Try again shortly.',
 } as const;
 
 export type FieldErrors = Record<string, string[]>;

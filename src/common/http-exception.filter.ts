@@ -8,6 +8,10 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { MESSAGES, TooManyRequests } from './errors';
+import { isBackingStoreDown } from './unavailable';
+
+/** How long a client should wait before trying again while a backing store is down. */
+const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 interface ErrorBody {
   message: string;
@@ -15,8 +19,8 @@ interface ErrorBody {
 }
 
 /**
- * Shapes every error as docs/http-api.md ("Errors") says; anything unexpected is a 500 without
- * detail.
+ * Shapes every error as docs/http-api.md ("Errors") says; PostgreSQL or Redis being unreachable is
+ * a 503 with Retry-After; anything else unexpected is a 500 without detail.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -32,6 +36,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof TooManyRequests) {
       res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
+    if (status === 503 && !res.getHeader('Retry-After'))
+      res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
     res.status(status).json(body);
   }
 
@@ -56,6 +62,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (bodyParserError?.type === 'entity.parse.failed' || bodyParserError?.status === 400) {
       return { status: HttpStatus.BAD_REQUEST, body: { message: MESSAGES[400] } };
+    }
+    if (isBackingStoreDown(exception)) {
+      this.logger.warn(`A backing store is unreachable: ${(exception as Error).message}`);
+      return { status: 503, body: { message: MESSAGES[503] } };
     }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : exception,
