@@ -46,6 +46,7 @@ export class LaneDrainer {
       limiter,
       metrics,
       retrySchedule: config.retrySchedule,
+      target: (id) => webhooks.laneTarget(id),
       listen: (id, onSignal) => signals.listen(id, onSignal),
     };
   }

@@ -19,6 +19,8 @@ export interface LaneStages {
   limiter: LaneRateLimiter;
   metrics: DeliveryMetrics;
   retrySchedule: readonly number[];
+  /** The webhook as it is now (null: gone). */
+  target: (webhookId: string) => Promise<LaneTarget | null>;
   /** Signals of this lane made in this process while the run is on (see LaneSignals.local). */
   listen: (webhookId: string, onSignal: () => void) => () => void;
 }
@@ -47,7 +49,9 @@ export class LaneRun {
   private readonly inFlight = new Set<Promise<void>>();
   /** Claimed, not started yet (started as slots free up, all before the run ends). */
   private readonly claimed: ClaimedDelivery[] = [];
-  private readonly perKey: boolean;
+  private perKey: boolean;
+  /** Claims made by this run (the first uses the target the drain has just read). */
+  private claims = 0;
   /** The last claim took less than it asked for: nothing more was due then. */
   private exhausted = false;
   private lastClaimAt = 0;
@@ -61,7 +65,7 @@ export class LaneRun {
 
   constructor(
     private readonly stages: LaneStages,
-    private readonly target: LaneTarget,
+    private target: LaneTarget,
     private readonly deadline: number,
   ) {
     this.perKey = target.ordering === 'per_key';
@@ -148,15 +152,33 @@ export class LaneRun {
     const window = this.target.maxInFlight;
     const free = window - this.inFlight.size;
     if (this.exhausted || this.claimed.length >= free) return;
+    if (this.claims > 0 && !(await this.refreshTarget())) {
+      this.end = { at: null };
+      return;
+    }
     // The free slots and the next window (with ordering, heads of other keys: a claimed head
     // stays open until it is sent and recorded, so nothing behind it is claimable meanwhile).
     const ahead = window;
     const want = await this.tokens(Math.min(free + ahead - this.claimed.length, MAX_CLAIM));
     if (want === 0) return;
     this.lastClaimAt = Date.now();
+    this.claims += 1;
     const batch = await this.stages.claims.claim(this.target.id, want, this.perKey);
     if (batch.length < want) this.exhausted = true;
     this.claimed.push(...batch);
+  }
+
+  /**
+   * Reads the webhook again before a later claim, so a change of its URL, secret, limits or
+   * ordering reaches the next attempt even while the lane is draining. False once the webhook is
+   * paused, suspended or deleted: the run claims no more.
+   */
+  private async refreshTarget(): Promise<boolean> {
+    const current = await this.stages.target(this.target.id);
+    if (!current || current.status !== 'active') return false;
+    this.target = current;
+    this.perKey = current.ordering === 'per_key';
+    return true;
   }
 
   /** Claimed deliveries that will not be sent in this run go back to the lane, uncounted. */
@@ -187,19 +209,19 @@ export class LaneRun {
   }
 
   private start(d: ClaimedDelivery): void {
-    const p: Promise<void> = this.attempt(d).finally(() => this.inFlight.delete(p));
+    const p: Promise<void> = this.attempt(d, this.target).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }
 
   /** Sign, send, record one claimed delivery. Never rejects. */
-  private async attempt(d: ClaimedDelivery): Promise<void> {
+  private async attempt(d: ClaimedDelivery, target: LaneTarget): Promise<void> {
     try {
-      const sent = await this.stages.sender.send(this.target, d);
+      const sent = await this.stages.sender.send(target, d);
       const outcome = decideOutcome(d, sent.result, this.stages.retrySchedule);
       if (outcome.throttleUntil) await this.throttle(outcome.throttleUntil);
       const { moved } = await this.stages.recorder.record({
         delivery: d,
-        url: this.target.url,
+        url: target.url,
         ...sent,
         outcome,
       });
