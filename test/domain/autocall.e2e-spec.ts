@@ -1,24 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { TestApp, useApp } from '../support/app';
-import { bearer, expectEvent, moduleEvents, outboxMark, outboxSince } from './support';
-
-/** This file's module's events (see moduleEvents). */
-const OWN = moduleEvents('autocall');
+import { expectEvent } from './support';
+import { useDomainApp } from './suite';
 
 describe('AutoCall', () => {
-  let t: TestApp;
-  let token: string;
-  let telesales: string;
-
-  useApp(async (app) => {
-    t = app;
-    token = await bearer(t, ['autocall_api_access']);
-    telesales = await bearer(t, ['telesales_api_access']);
-  });
-
-  const post = (path: string, body: object = {}) =>
-    t.http().post(path).set('Authorization', token).send(body);
-  const get = (path: string) => t.http().get(path).set('Authorization', token);
+  const api = useDomainApp('autocall', 'telesales');
+  const { get, post } = api;
 
   async function campaign(name = 'Nhắc lịch hẹn tháng 7'): Promise<number> {
     const res = await post('/api/autocall/campaigns', { name, max_concurrent: 5 }).expect(201);
@@ -26,9 +12,10 @@ describe('AutoCall', () => {
   }
 
   async function leadIds(campaignId: number): Promise<{ id: number; phone: string }[]> {
-    return t.db.query(`SELECT id, phone FROM autocall_leads WHERE campaign_id = $1 ORDER BY id`, [
-      campaignId,
-    ]);
+    return api.t.db.query(
+      `SELECT id, phone FROM autocall_leads WHERE campaign_id = $1 ORDER BY id`,
+      [campaignId],
+    );
   }
 
   /** A running campaign with the given phones imported. */
@@ -76,7 +63,7 @@ describe('AutoCall', () => {
       await post(`/api/autocall/campaigns/${id}/leads/import`, {
         leads: [{ phone: '0912345678' }, { phone: '0987654321' }],
       }).expect(200);
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const steps: [string, string][] = [
         ['start', 'running'],
         ['pause', 'paused'],
@@ -87,7 +74,7 @@ describe('AutoCall', () => {
         const res = await post(`/api/autocall/campaigns/${id}/${action}`).expect(200);
         expect(res.body.data.status).toBe(status);
       }
-      const rows = await outboxSince(t, mark, OWN);
+      const rows = await api.since(mark);
       expect(rows.map((r) => r.event_name)).toEqual([
         'autocall.campaign.started',
         'autocall.campaign.paused',
@@ -122,7 +109,7 @@ describe('AutoCall', () => {
 
     it('answers 409 on an illegal transition, publishing nothing', async () => {
       const id = await campaign();
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const illegal = async (action: string, status: string) => {
         const res = await post(`/api/autocall/campaigns/${id}/${action}`).expect(409);
         expect(res.body.message).toMatch(new RegExp(`^A ${status} campaign cannot be`));
@@ -139,7 +126,7 @@ describe('AutoCall', () => {
       await post(`/api/autocall/campaigns/${id}/finish`).expect(200);
       for (const action of ['start', 'pause', 'resume', 'finish'])
         await illegal(action, 'finished');
-      expect((await outboxSince(t, mark, OWN)).map((r) => r.event_name)).toEqual([
+      expect((await api.since(mark)).map((r) => r.event_name)).toEqual([
         'autocall.campaign.started',
         'autocall.campaign.paused',
         'autocall.campaign.finished',
@@ -152,12 +139,12 @@ describe('AutoCall', () => {
 
     it('concurrent starts: one wins, the others get 409, one started event', async () => {
       const id = await campaign();
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const results = await Promise.all(
         Array.from({ length: 5 }, () => post(`/api/autocall/campaigns/${id}/start`)),
       );
       expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
-      expect(await outboxSince(t, mark, OWN)).toHaveLength(1);
+      expect(await api.since(mark)).toHaveLength(1);
     });
   });
 
@@ -167,7 +154,7 @@ describe('AutoCall', () => {
       await post(`/api/autocall/campaigns/${id}/leads/import`, {
         leads: [{ phone: '0911000001' }],
       }).expect(200);
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const res = await post(`/api/autocall/campaigns/${id}/leads/import`, {
         leads: [
           { phone: '0912 345 678', external_ref: 'CRM-1', payload: { name: 'An' } },
@@ -204,7 +191,7 @@ describe('AutoCall', () => {
         '842873001234',
       ]);
       // Lead imports publish no event (the receiver guide has none for AutoCall leads).
-      expect(await outboxSince(t, mark, OWN)).toEqual([]);
+      expect(await api.since(mark)).toEqual([]);
       const list = await get(`/api/autocall/campaigns/${id}/leads?per_page=2`).expect(200);
       expect(list.body.meta).toEqual({ page: 1, per_page: 2, total: 5 });
       expect(list.body.data[1]).toMatchObject({
@@ -230,7 +217,7 @@ describe('AutoCall', () => {
       const { id, leads } = await running(['0912345678', '0987654321'], 'Dialer');
       const lead = leads[0];
       const uuid = randomUUID();
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const dialed = await report({
         type: 'dialed',
         uuid,
@@ -260,7 +247,7 @@ describe('AutoCall', () => {
         digit: '9',
         queue_name: 'support',
       }).expect(200);
-      const rows = await outboxSince(t, mark, OWN);
+      const rows = await api.since(mark);
       expect(rows.map((r) => r.event_name)).toEqual([
         'autocall.lead.dialed',
         'autocall.lead.answered',
@@ -304,13 +291,13 @@ describe('AutoCall', () => {
       });
 
       // Repeats of dialed / answered / transferred are no-ops.
-      const mark2 = await outboxMark(t);
+      const mark2 = await api.mark();
       await report({ type: 'dialed', uuid, lead_id: lead.id, caller_id: '842873001234' }).expect(
         200,
       );
       await report({ type: 'answered', uuid, lead_id: lead.id }).expect(200);
       await report({ type: 'transferred', uuid, lead_id: lead.id, queue_name: 'x' }).expect(200);
-      expect(await outboxSince(t, mark2, OWN)).toEqual([]);
+      expect(await api.since(mark2)).toEqual([]);
 
       // A transfer without a digit has digit null; a second attempt counts up.
       await report({ type: 'completed', uuid, lead_id: lead.id, result: 'no_answer' }).expect(200);
@@ -325,7 +312,7 @@ describe('AutoCall', () => {
         lead_id: other.id,
         queue_name: 'sales',
       }).expect(200);
-      const [transferred] = await outboxSince(t, mark2, ['autocall.lead.transferred']);
+      const [transferred] = await api.since(mark2, ['autocall.lead.transferred']);
       expect(expectEvent(transferred, 'autocall.lead.transferred').digit).toBeNull();
     });
 
@@ -335,12 +322,12 @@ describe('AutoCall', () => {
       for (const c of calls) {
         await report({ type: 'dialed', ...c, caller_id: '842873001234' }).expect(200);
       }
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const results = await Promise.all(
         calls.map((c) => report({ type: 'completed', ...c, result: 'answered' })),
       );
       expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
-      const finished = await outboxSince(t, mark, ['autocall.campaign.finished']);
+      const finished = await api.since(mark, ['autocall.campaign.finished']);
       expect(finished).toHaveLength(1);
       expect(expectEvent(finished[0], 'autocall.campaign.finished')).toEqual({
         campaign_id: id,
@@ -359,7 +346,7 @@ describe('AutoCall', () => {
         completed_leads: 3,
       });
       // A repeated completed is a no-op; nothing is dialed in a finished campaign.
-      const mark2 = await outboxMark(t);
+      const mark2 = await api.mark();
       await report({ type: 'completed', ...calls[0] }).expect(200);
       await report({
         type: 'dialed',
@@ -367,7 +354,7 @@ describe('AutoCall', () => {
         lead_id: leads[0].id,
         caller_id: '842873001234',
       }).expect(409);
-      expect(await outboxSince(t, mark2, OWN)).toEqual([]);
+      expect(await api.since(mark2)).toEqual([]);
     });
 
     it('a campaign with leads still pending does not finish', async () => {
@@ -379,9 +366,9 @@ describe('AutoCall', () => {
         lead_id: leads[0].id,
         caller_id: '842873001234',
       }).expect(200);
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       await report({ type: 'completed', uuid, lead_id: leads[0].id }).expect(200);
-      expect(await outboxSince(t, mark, OWN)).toEqual([]);
+      expect(await api.since(mark)).toEqual([]);
       expect((await get(`/api/autocall/campaigns/${id}`).expect(200)).body.data).toMatchObject({
         status: 'running',
         pending_leads: 1,
@@ -392,7 +379,7 @@ describe('AutoCall', () => {
     it('rejects reports that do not fit: 409 (not dialed, ended, not running) and 422 (invalid)', async () => {
       const { id, leads } = await running(['0911000021', '0911000022']);
       const lead = leads[0];
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const notDialed = await report({ type: 'answered', uuid: randomUUID(), lead_id: lead.id });
       expect(notDialed.status).toBe(409);
       expect(notDialed.body.message).toMatch(/has not been dialed/);
@@ -447,7 +434,7 @@ describe('AutoCall', () => {
       }).expect(409);
       expect(paused.body.message).toMatch(/paused/);
       // Only the one dialed/completed pair and the pause were published.
-      expect((await outboxSince(t, mark, OWN)).map((r) => r.event_name)).toEqual([
+      expect((await api.since(mark)).map((r) => r.event_name)).toEqual([
         'autocall.lead.dialed',
         'autocall.campaign.paused',
       ]);
@@ -456,19 +443,9 @@ describe('AutoCall', () => {
 
   it('needs a token with autocall_api_access: 401 without, 403 with another scope', async () => {
     const id = await campaign();
-    const mark = await outboxMark(t);
-    await t.http().post(`/api/autocall/campaigns/${id}/start`).expect(401);
-    await t
-      .http()
-      .post(`/api/autocall/campaigns/${id}/start`)
-      .set('Authorization', telesales)
-      .expect(403, { message: 'This action is unauthorized.' });
-    await t
-      .http()
-      .post('/api/autocall/calls/events')
-      .set('Authorization', telesales)
-      .send({})
-      .expect(403);
-    expect(await outboxSince(t, mark, OWN)).toEqual([]);
+    await api.expectScopeRequired([
+      { method: 'post', path: `/api/autocall/campaigns/${id}/start` },
+      { method: 'post', path: '/api/autocall/calls/events', body: {} },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../../src/common/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
 import { TestApp, useApp } from '../support/app';
+import { minimalCdr } from '../support/cdr';
 
 /** FreeSWITCH's mod_json_cdr can only send HTTP Basic (`cred=user:pass`): tokens work that way too. */
 describe('machine tokens over HTTP Basic', () => {
@@ -15,33 +15,14 @@ describe('machine tokens over HTTP Basic', () => {
     const [id, secret] = plain.split('|');
     const basic = (user: string, pass: string) =>
       `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-    const doc = {
-      variables: {
-        uuid: randomUUID(),
-        caller_id_number: '84912345678',
-        destination_number: '1001',
-        start_epoch: '1782703780',
-        answer_epoch: '1782703786',
-        end_epoch: '1782703812',
-        duration: '32',
-        billsec: '26',
-        hangup_cause: 'NORMAL_CLEARING',
-      },
-    };
-    const ok = await t
-      .http()
-      .post('/api/pbx/cdr')
-      .set('Authorization', basic(id, secret))
-      .send(doc);
+    const doc = minimalCdr({ duration: '32', billsec: '26' });
+    const postCdr = (authorization: string) =>
+      t.http().post('/api/pbx/cdr').set('Authorization', authorization).send(doc);
+    const ok = await postCdr(basic(id, secret));
     expect(ok.status).toBe(201);
     expect(ok.headers['x-ratelimit-limit']).toBe('60');
-    await t
-      .http()
-      .post('/api/pbx/cdr')
-      .set('Authorization', basic(id, 'x'.repeat(48)))
-      .send(doc)
-      .expect(401);
-    await t.http().post('/api/pbx/cdr').set('Authorization', 'Basic !!!').send(doc).expect(401);
+    await postCdr(basic(id, 'x'.repeat(48))).expect(401);
+    await postCdr('Basic !!!').expect(401);
     await t
       .http()
       .get('/api/telesales/campaigns/1')
@@ -49,11 +30,6 @@ describe('machine tokens over HTTP Basic', () => {
       .expect(403);
     await t.http().get('/api/admin/webhooks').set('Authorization', basic(id, secret)).expect(401);
     await t.app.get(ApiTokensService).revoke(SYSTEM_ACTOR, token.id);
-    await t
-      .http()
-      .post('/api/pbx/cdr')
-      .set('Authorization', basic(id, secret))
-      .send(doc)
-      .expect(401);
+    await postCdr(basic(id, secret)).expect(401);
   });
 });

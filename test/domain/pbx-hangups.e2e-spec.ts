@@ -5,9 +5,10 @@ import {
   SimulatedCall,
   SimulatedEvent,
 } from '../../tools/fake-freeswitch/fake-freeswitch';
-import { login, Session, startApp, TestApp } from '../support/app';
+import { login, Session } from '../support/app';
 import { waitFor } from '../support/wait';
-import { bearer, expectEvent, OutboxRow } from './support';
+import { expectEvent, OutboxRow } from './support';
+import { usePbxApp } from './suite';
 
 /**
  * A hangup for every call that rang (docs/receiver-guide.md §5, docs/http-api.md on CDRs): the CDR
@@ -40,29 +41,20 @@ const CALL_THEN_CDR = [
 ];
 
 describe('PBX: a hangup for every call that rang', () => {
-  let live: FakeFreeswitch;
+  const { api, fake: live } = usePbxApp();
   /** Plays calls to no one: their frames are then sent to the platform one by one. */
-  let offline: FakeFreeswitch;
-  let t: TestApp;
-  let pbx: string;
+  const offline = new FakeFreeswitch();
   let admin: Session;
 
   beforeAll(async () => {
-    live = new FakeFreeswitch();
-    offline = new FakeFreeswitch();
-    const port = await live.listen();
-    t = await startApp({ PBX_ESL_HOST: '127.0.0.1', PBX_ESL_PORT: String(port) });
-    pbx = await bearer(t, ['pbx_api_access']);
-    admin = await login(t, 'admin');
+    admin = await login(api.t, 'admin');
     await waitFor(() => live.commands.some((c) => c.startsWith('event json ')), {
       what: 'the ESL subscription',
     });
   });
 
   afterAll(async () => {
-    await t?.close();
-    await live?.close();
-    await offline?.close();
+    await offline.close();
   });
 
   let extension = 1100;
@@ -83,7 +75,7 @@ describe('PBX: a hangup for every call that rang', () => {
 
   /** The call's events in sequence order. */
   const eventsOf = async (call: SimulatedCall): Promise<OutboxRow[]> =>
-    t.db.query(
+    api.t.db.query(
       `SELECT id::text AS id, event_name, payload, ordering_key, sequence::int AS sequence
          FROM outbox_events WHERE ordering_key = $1 ORDER BY sequence`,
       [`call:${call.callUuid}`],
@@ -105,8 +97,7 @@ describe('PBX: a hangup for every call that rang', () => {
     });
   };
 
-  const postCdr = (call: SimulatedCall) =>
-    t.http().post('/api/pbx/cdr').set('Authorization', pbx).send(cdrOf(call));
+  const postCdr = (call: SimulatedCall) => api.post('/api/pbx/cdr', cdrOf(call));
 
   it('a call whose ESL hangup never came gets exactly one hangup, from its CDR, before pbx.cdr.created', async () => {
     const call = await play();
@@ -142,7 +133,7 @@ describe('PBX: a hangup for every call that rang', () => {
       'pbx.call.hangup',
       'pbx.cdr.created',
     ]);
-    const legs: { status: string; published: string[] }[] = await t.db.query(
+    const legs: { status: string; published: string[] }[] = await api.t.db.query(
       `SELECT status, published FROM pbx_calls WHERE call_uuid = $1`,
       [call.callUuid],
     );
@@ -188,7 +179,7 @@ describe('PBX: a hangup for every call that rang', () => {
     );
 
     // Hold the calls' legs so every CDR and the first ESL hangup queue up on them, then let go.
-    const holder = new Client({ connectionString: t.config.DATABASE_URL });
+    const holder = new Client({ connectionString: api.t.config.DATABASE_URL });
     await holder.connect();
     try {
       await holder.query('BEGIN');
@@ -199,7 +190,7 @@ describe('PBX: a hangup for every call that rang', () => {
       const frames = send(calls.flatMap((call) => call.events.filter(isHangupFrame)));
       await waitFor(
         async () => {
-          const rows: { n: number }[] = await t.db.query(
+          const rows: { n: number }[] = await api.t.db.query(
             `SELECT count(*)::int AS n FROM pg_stat_activity
               WHERE datname = current_database() AND wait_event_type = 'Lock'
                 AND query ILIKE '%pbx_calls%'`,
@@ -224,7 +215,7 @@ describe('PBX: a hangup for every call that rang', () => {
 
   it('counts calls still open long after any plausible end, in /metrics and for the console', async () => {
     const metric = async (): Promise<number> => {
-      const text = (await t.http().get('/metrics').expect(200)).text;
+      const text = (await api.t.http().get('/metrics').expect(200)).text;
       const line = text.split('\n').find((l) => l.startsWith('zorio_pbx_stale_open_calls '));
       return Number(line?.split(' ')[1]);
     };
@@ -241,7 +232,7 @@ describe('PBX: a hangup for every call that rang', () => {
     await send(call.events.filter((e) => !isHangupFrame(e)));
     await waitFor(async () => (await namesOf(call)).length === 2, { what: 'ringing, answered' });
     expect(await metric()).toBe(before); // open, but not for long yet
-    await t.db.query(
+    await api.t.db.query(
       `UPDATE pbx_calls SET created_at = now() - interval '7 hours' WHERE call_uuid = $1`,
       [call.callUuid],
     );
@@ -255,6 +246,6 @@ describe('PBX: a hangup for every call that rang', () => {
     await postCdr(call).expect(201);
     expect(await metric()).toBe(before);
     expect((await summary()).oldest.map((c) => c.call_uuid)).not.toContain(call.callUuid);
-    await t.http().get('/api/admin/pbx/stale-calls').expect(401);
+    await api.t.http().get('/api/admin/pbx/stale-calls').expect(401);
   });
 });

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { FakeFreeswitch, SimulateCallOptions } from '../../tools/fake-freeswitch/fake-freeswitch';
-import { startApp, TestApp } from '../support/app';
+import { SimulateCallOptions } from '../../tools/fake-freeswitch/fake-freeswitch';
 import { waitFor } from '../support/wait';
-import { bearer, expectEvent, moduleEvents, outboxMark, outboxSince, OutboxRow } from './support';
-
-/** This file's module's events (see moduleEvents). */
-const OWN = moduleEvents('pbx');
+import { expectEvent, OutboxRow } from './support';
+import { usePbxApp } from './suite';
 
 /** A mod_json_cdr document as FreeSWITCH posts it (encode-values on: values URL-encoded). */
 function cdrDocument(over: Record<string, string> = {}, uuid: string = randomUUID()) {
@@ -66,31 +63,17 @@ function cdrDocument(over: Record<string, string> = {}, uuid: string = randomUUI
 }
 
 describe('PBX: event socket calls and the CDR pipeline', () => {
-  let fake: FakeFreeswitch;
-  let t: TestApp;
-  let pbx: string;
-  let telesales: string;
-
-  beforeAll(async () => {
-    fake = new FakeFreeswitch();
-    const port = await fake.listen();
-    t = await startApp({ PBX_ESL_HOST: '127.0.0.1', PBX_ESL_PORT: String(port) });
-    pbx = await bearer(t, ['pbx_api_access']);
-    telesales = await bearer(t, ['telesales_api_access']);
-  });
-
-  afterAll(async () => {
-    await t?.close();
-    await fake?.close();
-  });
+  const { api, fake } = usePbxApp();
+  const { get } = api;
+  const postCdr = (doc: object) => api.post('/api/pbx/cdr', doc);
 
   const readiness = async () => {
-    const res = await t.http().get('/health/ready');
+    const res = await api.t.http().get('/health/ready');
     return { status: res.status, pbx: res.body.checks?.pbx as { status: string } | undefined };
   };
 
   const eventsOfCall = async (mark: string, callUuid: string): Promise<OutboxRow[]> =>
-    (await outboxSince(t, mark, OWN)).filter((r) => r.payload.call_uuid === callUuid);
+    (await api.since(mark)).filter((r) => r.payload.call_uuid === callUuid);
 
   /** Plays a call on the fake PBX and waits until its events (published after now) are `done`. */
   async function playCall(
@@ -98,7 +81,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
     done: (rows: OutboxRow[]) => boolean,
     what: string,
   ) {
-    const mark = await outboxMark(t);
+    const mark = await api.mark();
     const call = await fake.simulateCall(options);
     const rows = await waitFor(
       async () => {
@@ -174,7 +157,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
       });
       expect(hangup.duration).toBeGreaterThanOrEqual(30);
 
-      const [row] = await t.db.query(
+      const [row] = await api.t.db.query(
         `SELECT status, hangup_cause, billsec, published FROM pbx_calls WHERE call_uuid = $1`,
         [call.callUuid],
       );
@@ -197,7 +180,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
       await waitFor(async () => all3(await eventsOfCall('0', first.callUuid)), {
         what: 'the first call recorded',
       });
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       for (const e of first.events) await fake.sendEvent({ ...e.headers });
       // A sentinel call after the replays: events are recorded in arrival order, so once its
       // hangup is in the outbox, every replayed frame has been handled.
@@ -212,7 +195,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
         what: 'sentinel hangup',
       });
       expect(await eventsOfCall(mark, first.callUuid)).toEqual([]);
-      const [{ n }] = await t.db.query(
+      const [{ n }] = await api.t.db.query(
         `SELECT count(*)::int AS n FROM outbox_events WHERE payload->>'call_uuid' = $1`,
         [first.callUuid],
       );
@@ -270,17 +253,12 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
 
   describe('CDR pipeline', () => {
     it('stores a mod_json_cdr document and publishes pbx.cdr.created with the documented fields', async () => {
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const doc = cdrDocument();
       const uuid = doc.variables.uuid;
-      const res = await t
-        .http()
-        .post('/api/pbx/cdr')
-        .set('Authorization', pbx)
-        .send(doc)
-        .expect(201);
+      const res = await postCdr(doc).expect(201);
       expect(res.headers['x-ratelimit-limit']).toBe('60');
-      const rows = await outboxSince(t, mark, ['pbx.cdr.created']);
+      const rows = await api.since(mark, ['pbx.cdr.created']);
       expect(rows).toHaveLength(1);
       const data = expectEvent(rows[0], 'pbx.cdr.created');
       expect(data).toEqual({
@@ -304,37 +282,17 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
     });
 
     it('derives result and recording_url: busy, no_answer, cancelled, an http recording URL', async () => {
+      const unanswered = (hangup_cause: string) => ({
+        answer_epoch: '0',
+        answer_uepoch: '0',
+        billsec: '0',
+        hangup_cause,
+      });
       const cases: [Record<string, string>, string, string | null][] = [
-        [
-          { answer_epoch: '0', answer_uepoch: '0', billsec: '0', hangup_cause: 'USER_BUSY' },
-          'busy',
-          null,
-        ],
-        [
-          { answer_epoch: '0', answer_uepoch: '0', billsec: '0', hangup_cause: 'NO_ANSWER' },
-          'no_answer',
-          null,
-        ],
-        [
-          {
-            answer_epoch: '0',
-            answer_uepoch: '0',
-            billsec: '0',
-            hangup_cause: 'ORIGINATOR_CANCEL',
-          },
-          'cancelled',
-          null,
-        ],
-        [
-          {
-            answer_epoch: '0',
-            answer_uepoch: '0',
-            billsec: '0',
-            hangup_cause: 'RECOVERY_ON_TIMER_EXPIRE',
-          },
-          'failed',
-          null,
-        ],
+        [unanswered('USER_BUSY'), 'busy', null],
+        [unanswered('NO_ANSWER'), 'no_answer', null],
+        [unanswered('ORIGINATOR_CANCEL'), 'cancelled', null],
+        [unanswered('RECOVERY_ON_TIMER_EXPIRE'), 'failed', null],
         [
           {
             record_path: encodeURIComponent(
@@ -352,12 +310,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
           delete doc.variables.record_path;
           delete doc.variables.record_name;
         }
-        const res = await t
-          .http()
-          .post('/api/pbx/cdr')
-          .set('Authorization', pbx)
-          .send(doc)
-          .expect(201);
+        const res = await postCdr(doc).expect(201);
         expect(res.body.data).toMatchObject({ result, recording_url: url });
         if (result !== 'answered') expect(res.body.data.answered_at).toBeNull();
       }
@@ -365,68 +318,56 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
 
     it('a repeated CDR is a 200 no-op that publishes nothing', async () => {
       const doc = cdrDocument();
-      await t.http().post('/api/pbx/cdr').set('Authorization', pbx).send(doc).expect(201);
-      const mark = await outboxMark(t);
-      const again = await t
-        .http()
-        .post('/api/pbx/cdr')
-        .set('Authorization', pbx)
-        .send(cdrDocument({ hangup_cause: 'USER_BUSY' }, doc.variables.uuid))
-        .expect(200);
+      await postCdr(doc).expect(201);
+      const mark = await api.mark();
+      const again = await postCdr(
+        cdrDocument({ hangup_cause: 'USER_BUSY' }, doc.variables.uuid),
+      ).expect(200);
       expect(again.body.data.hangup_cause).toBe('NORMAL_CLEARING');
-      expect(await outboxSince(t, mark, OWN)).toEqual([]);
+      expect(await api.since(mark)).toEqual([]);
     });
 
     it('concurrent posts of the same CDR store and publish it once', async () => {
       const doc = cdrDocument();
-      const mark = await outboxMark(t);
-      const results = await Promise.all(
-        Array.from({ length: 6 }, () =>
-          t.http().post('/api/pbx/cdr').set('Authorization', pbx).send(doc),
-        ),
-      );
+      const mark = await api.mark();
+      const results = await Promise.all(Array.from({ length: 6 }, () => postCdr(doc)));
       expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
-      const rows = await outboxSince(t, mark, ['pbx.cdr.created']);
+      const rows = await api.since(mark, ['pbx.cdr.created']);
       expect(rows.filter((r) => r.payload.call_uuid === doc.variables.uuid)).toHaveLength(1);
-      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM pbx_cdrs WHERE uuid = $1`, [
-        doc.variables.uuid,
-      ]);
+      const [{ n }] = await api.t.db.query(
+        `SELECT count(*)::int AS n FROM pbx_cdrs WHERE uuid = $1`,
+        [doc.variables.uuid],
+      );
       expect(n).toBe(1);
     });
 
     it('rejects invalid documents with 422 naming the field, changing nothing', async () => {
-      const mark = await outboxMark(t);
-      const post = (body: unknown) =>
-        t
-          .http()
-          .post('/api/pbx/cdr')
-          .set('Authorization', pbx)
-          .send(body as object);
+      const mark = await api.mark();
       const noUuid = cdrDocument();
       delete noUuid.variables.uuid;
-      expect((await post(noUuid).expect(422)).body).toEqual({
+      expect((await postCdr(noUuid).expect(422)).body).toEqual({
         message: 'The given data was invalid.',
         errors: { 'variables.uuid': ['uuid must be a UUID'] },
       });
       expect(
-        (await post(cdrDocument({ start_epoch: 'yesterday' })).expect(422)).body.errors,
+        (await postCdr(cdrDocument({ start_epoch: 'yesterday' })).expect(422)).body.errors,
       ).toHaveProperty(['variables.start_epoch']);
       expect(
-        (await post(cdrDocument({ hangup_cause: 'normal clearing' })).expect(422)).body.errors,
+        (await postCdr(cdrDocument({ hangup_cause: 'normal clearing' })).expect(422)).body.errors,
       ).toHaveProperty(['variables.hangup_cause']);
       expect(
-        (await post(cdrDocument({ end_epoch: '1782703000', end_uepoch: '0' })).expect(422)).body
+        (await postCdr(cdrDocument({ end_epoch: '1782703000', end_uepoch: '0' })).expect(422)).body
           .errors,
       ).toEqual({ 'variables.end_epoch': ['end_epoch must not be before start_epoch'] });
-      expect((await post({ foo: 1 }).expect(422)).body.errors).toHaveProperty(['variables']);
-      await t
+      expect((await postCdr({ foo: 1 }).expect(422)).body.errors).toHaveProperty(['variables']);
+      await api.t
         .http()
         .post('/api/pbx/cdr')
-        .set('Authorization', pbx)
+        .set('Authorization', api.token)
         .set('Content-Type', 'application/json')
         .send('{"variables": ')
         .expect(400, { message: 'Malformed request body' });
-      expect(await outboxSince(t, mark, OWN)).toEqual([]);
+      expect(await api.since(mark)).toEqual([]);
     });
 
     it('lists CDRs in a window of at most 30 days, paged, and gets one by uuid', async () => {
@@ -444,71 +385,46 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
         });
       });
       for (const d of docs) {
-        await t.http().post('/api/pbx/cdr').set('Authorization', pbx).send(d).expect(201);
+        await postCdr(d).expect(201);
       }
-      const list = await t
-        .http()
-        .get('/api/pbx/cdr')
+      const list = await get('/api/pbx/cdr')
         .query({ from: '2026-06-20T00:00:00Z', to: '2026-06-21T00:00:00Z', per_page: 2, page: 1 })
-        .set('Authorization', pbx)
         .expect(200);
       expect(list.body.meta).toEqual({ page: 1, per_page: 2, total: 3 });
       expect(list.body.data.map((c: { call_uuid: string }) => c.call_uuid)).toEqual([
         docs[2].variables.uuid,
         docs[1].variables.uuid,
       ]);
-      const page2 = await t
-        .http()
-        .get('/api/pbx/cdr?from=2026-06-20T00:00:00Z&to=2026-06-21T00:00:00Z&per_page=2&page=2')
-        .set('Authorization', pbx)
-        .expect(200);
+      const page2 = await get(
+        '/api/pbx/cdr?from=2026-06-20T00:00:00Z&to=2026-06-21T00:00:00Z&per_page=2&page=2',
+      ).expect(200);
       expect(page2.body.data.map((c: { call_uuid: string }) => c.call_uuid)).toEqual([
         docs[0].variables.uuid,
       ]);
 
-      const tooWide = await t
-        .http()
-        .get('/api/pbx/cdr?from=2026-05-01T00:00:00Z&to=2026-06-21T00:00:00Z')
-        .set('Authorization', pbx)
-        .expect(422);
+      const tooWide = await get(
+        '/api/pbx/cdr?from=2026-05-01T00:00:00Z&to=2026-06-21T00:00:00Z',
+      ).expect(422);
       expect(tooWide.body.errors).toEqual({ to: ['the window from..to must be at most 30 days'] });
-      await t
-        .http()
-        .get('/api/pbx/cdr?from=2026-05-01T00:00:00Z')
-        .set('Authorization', pbx)
-        .expect(422);
+      await get('/api/pbx/cdr?from=2026-05-01T00:00:00Z').expect(422);
       // Bad query values are 400 (docs/http-api.md), naming the parameter.
-      const perPage = await t.http().get('/api/pbx/cdr?per_page=500').set('Authorization', pbx);
+      const perPage = await get('/api/pbx/cdr?per_page=500');
       expect(perPage.status).toBe(400);
       expect(perPage.body.errors).toHaveProperty(['per_page']);
-      await t.http().get('/api/pbx/cdr?from=yesterday').set('Authorization', pbx).expect(400);
-      await t.http().get('/api/pbx/cdr?since=2026-06-01').set('Authorization', pbx).expect(400);
+      await get('/api/pbx/cdr?from=yesterday').expect(400);
+      await get('/api/pbx/cdr?since=2026-06-01').expect(400);
 
-      const one = await t
-        .http()
-        .get(`/api/pbx/cdr/${docs[0].variables.uuid}`)
-        .set('Authorization', pbx)
-        .expect(200);
+      const one = await get(`/api/pbx/cdr/${docs[0].variables.uuid}`).expect(200);
       expect(one.body.data.call_uuid).toBe(docs[0].variables.uuid);
-      await t.http().get(`/api/pbx/cdr/${randomUUID()}`).set('Authorization', pbx).expect(404);
-      await t.http().get('/api/pbx/cdr/not-a-uuid').set('Authorization', pbx).expect(404);
+      await get(`/api/pbx/cdr/${randomUUID()}`).expect(404);
+      await get('/api/pbx/cdr/not-a-uuid').expect(404);
     });
 
     it('needs a token with pbx_api_access: 401 without, 403 with another scope', async () => {
-      const mark = await outboxMark(t);
-      await t
-        .http()
-        .post('/api/pbx/cdr')
-        .send(cdrDocument())
-        .expect(401, { message: 'Unauthenticated.' });
-      await t
-        .http()
-        .post('/api/pbx/cdr')
-        .set('Authorization', telesales)
-        .send(cdrDocument())
-        .expect(403, { message: 'This action is unauthorized.' });
-      await t.http().get('/api/pbx/cdr').set('Authorization', telesales).expect(403);
-      expect(await outboxSince(t, mark, OWN)).toEqual([]);
+      await api.expectScopeRequired([
+        { method: 'post', path: '/api/pbx/cdr', body: cdrDocument() },
+        { method: 'get', path: '/api/pbx/cdr' },
+      ]);
     });
   });
 });

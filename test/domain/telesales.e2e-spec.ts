@@ -1,33 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { TestApp, useApp } from '../support/app';
-import {
-  bearer,
-  expectEvent,
-  outboxMark,
-  outboxSince,
-  payloadProblems,
-  moduleEvents,
-} from './support';
-
-/** This file's module's events (see moduleEvents). */
-const OWN = moduleEvents('telesales');
+import { expectEvent, payloadProblems } from './support';
+import { useDomainApp } from './suite';
 
 describe('Telesales', () => {
-  let t: TestApp;
-  let token: string;
-  let autocall: string;
-
-  useApp(async (app) => {
-    t = app;
-    token = await bearer(t, ['telesales_api_access']);
-    autocall = await bearer(t, ['autocall_api_access']);
-  });
-
-  const post = (path: string, body: object) =>
-    t.http().post(path).set('Authorization', token).send(body);
-  const patch = (path: string, body: object) =>
-    t.http().patch(path).set('Authorization', token).send(body);
-  const get = (path: string) => t.http().get(path).set('Authorization', token);
+  const api = useDomainApp('telesales', 'autocall');
+  const { get, post, patch } = api;
 
   async function campaign(name = 'Khuyến mãi hè 2026'): Promise<number> {
     const res = await post('/api/telesales/campaigns', { name, dialer_mode: 'progressive' }).expect(
@@ -47,9 +24,10 @@ describe('Telesales', () => {
 
   const leadCount = async (campaignId: number): Promise<number> =>
     (
-      await t.db.query(`SELECT count(*)::int AS n FROM telesales_leads WHERE campaign_id = $1`, [
-        campaignId,
-      ])
+      await api.t.db.query(
+        `SELECT count(*)::int AS n FROM telesales_leads WHERE campaign_id = $1`,
+        [campaignId],
+      )
     )[0].n as number;
 
   describe('campaigns', () => {
@@ -106,14 +84,14 @@ describe('Telesales', () => {
   describe('leads', () => {
     it('creates a lead: telesales.lead.created with the documented fields, phone normalised', async () => {
       const id = await campaign();
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const res = await post(`/api/telesales/campaigns/${id}/leads`, {
         full_name: 'Nguyễn Văn An',
         phone: '+84 912.345-678',
         email: 'an.nguyen@example.com',
         custom_fields: { province: 'Hà Nội' },
       }).expect(201);
-      const rows = await outboxSince(t, mark, OWN);
+      const rows = await api.since(mark);
       expect(rows).toHaveLength(1);
       const data = expectEvent(rows[0], 'telesales.lead.created');
       expect(data).toEqual(res.body.data);
@@ -137,20 +115,20 @@ describe('Telesales', () => {
     it('answers 409 when the phone is already in the campaign (in any notation), publishing nothing', async () => {
       const id = await campaign();
       await lead(id, '0912345678');
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const dup = await post(`/api/telesales/campaigns/${id}/leads`, {
         full_name: 'Someone else',
         phone: '84 912 345 678',
       }).expect(409);
       expect(dup.body).toEqual({ message: 'A lead with this phone is already in the campaign.' });
-      expect(await outboxSince(t, mark, OWN)).toEqual([]);
+      expect(await api.since(mark)).toEqual([]);
       // The same phone in another campaign is fine.
       await lead(await campaign(), '0912345678');
     });
 
     it('rejects invalid leads with 422 and unknown campaigns with 404', async () => {
       const id = await campaign();
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const phone = await post(`/api/telesales/campaigns/${id}/leads`, {
         full_name: 'A',
         phone: '12345',
@@ -172,14 +150,14 @@ describe('Telesales', () => {
         full_name: 'A',
         phone: '0912345678',
       }).expect(404);
-      expect(await outboxSince(t, mark, OWN)).toEqual([]);
+      expect(await api.since(mark)).toEqual([]);
       expect(await leadCount(id)).toBe(0);
     });
 
     it('bulk-imports with per-row errors and duplicates, one telesales.lead.created per lead', async () => {
       const id = await campaign();
       await lead(id, '0900000001');
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const res = await post(`/api/telesales/campaigns/${id}/leads/bulk-import`, {
         leads: [
           { full_name: 'Lê Văn C', phone: '0900000002', custom_fields: { tier: 'gold' } },
@@ -208,7 +186,7 @@ describe('Telesales', () => {
           ],
         },
       });
-      const rows = await outboxSince(t, mark, OWN);
+      const rows = await api.since(mark);
       expect(rows).toHaveLength(3);
       for (const row of rows) expectEvent(row, 'telesales.lead.created');
       expect(rows.map((r) => r.payload.phone).sort()).toEqual([
@@ -231,7 +209,7 @@ describe('Telesales', () => {
         200,
       );
       expect(res.body.data).toEqual({ created: 5000, duplicates: 0, invalid: [] });
-      const [{ n }] = await t.db.query(
+      const [{ n }] = await api.t.db.query(
         `SELECT count(*)::int AS n FROM outbox_events
           WHERE event_name = 'telesales.lead.created' AND (payload->>'campaign_id')::int = $1`,
         [id],
@@ -249,7 +227,7 @@ describe('Telesales', () => {
       // A deferred constraint trigger fails the transaction at COMMIT, i.e. after every row was
       // inserted and every telesales.lead.created was written to the outbox, the way a unique
       // violation on a deferred constraint would.
-      await t.db.query(`
+      await api.t.db.query(`
         CREATE OR REPLACE FUNCTION e2e_refuse_lead() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF NEW.full_name = 'refused at commit' THEN
@@ -257,11 +235,11 @@ describe('Telesales', () => {
           END IF;
           RETURN NULL;
         END $$`);
-      await t.db.query(`
+      await api.t.db.query(`
         CREATE CONSTRAINT TRIGGER e2e_refuse_lead AFTER INSERT ON telesales_leads
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION e2e_refuse_lead()`);
       try {
-        const mark = await outboxMark(t);
+        const mark = await api.mark();
         const leads = Array.from({ length: 1500 }, (_, i) => ({
           full_name: i === 1499 ? 'refused at commit' : `Lead ${i}`,
           phone: `03${String(20_000_000 + i).padStart(8, '0')}`,
@@ -270,10 +248,10 @@ describe('Telesales', () => {
           leads,
         }).expect(500);
         expect(res.body).toEqual({ message: 'Server Error' });
-        expect(await outboxSince(t, mark, OWN)).toEqual([]);
+        expect(await api.since(mark)).toEqual([]);
         // Since the mark only: other files publish catalogue samples whose campaign_id (17, 9)
         // may equal this campaign's id.
-        const [{ n }] = await t.db.query(
+        const [{ n }] = await api.t.db.query(
           `SELECT count(*)::int AS n FROM outbox_events
             WHERE (payload->>'campaign_id')::int = $1 AND id > $2::bigint`,
           [id, mark],
@@ -281,15 +259,15 @@ describe('Telesales', () => {
         expect(n).toBe(0);
         expect(await leadCount(id)).toBe(0);
       } finally {
-        await t.db.query(`DROP TRIGGER e2e_refuse_lead ON telesales_leads`);
-        await t.db.query(`DROP FUNCTION e2e_refuse_lead()`);
+        await api.t.db.query(`DROP TRIGGER e2e_refuse_lead ON telesales_leads`);
+        await api.t.db.query(`DROP FUNCTION e2e_refuse_lead()`);
       }
     });
 
     it('PATCH publishes telesales.lead.updated with changed_fields only when something changed', async () => {
       const id = await campaign();
       const leadId = await lead(id, '0912000001', { custom_fields: { province: 'Hà Nội', a: 1 } });
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const res = await patch(`/api/telesales/leads/${leadId}`, {
         full_name: 'Nguyễn Văn Bình',
         custom_fields: { province: 'Đà Nẵng', a: null, product: 'Gói Gold' },
@@ -300,7 +278,7 @@ describe('Telesales', () => {
         email: 'binh@example.com',
         custom_fields: { province: 'Đà Nẵng', product: 'Gói Gold' },
       });
-      const rows = await outboxSince(t, mark, OWN);
+      const rows = await api.since(mark);
       expect(rows).toHaveLength(1);
       const data = expectEvent(rows[0], 'telesales.lead.updated');
       expect(data.changed_fields).toEqual(['full_name', 'email', 'custom_fields']);
@@ -308,20 +286,20 @@ describe('Telesales', () => {
       expect(rest).toEqual(res.body.data);
 
       // The same values again (custom_fields in another key order): nothing changes, no event.
-      const mark2 = await outboxMark(t);
+      const mark2 = await api.mark();
       const same = await patch(`/api/telesales/leads/${leadId}`, {
         full_name: 'Nguyễn Văn Bình',
         custom_fields: { product: 'Gói Gold', province: 'Đà Nẵng' },
       }).expect(200);
       expect(same.body.data.updated_at).toBe(res.body.data.updated_at);
       await patch(`/api/telesales/leads/${leadId}`, {}).expect(200);
-      expect(await outboxSince(t, mark2, OWN)).toEqual([]);
+      expect(await api.since(mark2)).toEqual([]);
 
       const code = await patch(`/api/telesales/leads/${leadId}`, {
         disposition_code: 'INTERESTED',
       }).expect(200);
       expect(code.body.data.disposition_code).toBe('INTERESTED');
-      const [updated] = await outboxSince(t, mark2, OWN);
+      const [updated] = await api.since(mark2);
       expect(expectEvent(updated, 'telesales.lead.updated').changed_fields).toEqual([
         'disposition_code',
       ]);
@@ -330,7 +308,7 @@ describe('Telesales', () => {
     it('PATCH validates (422) and answers 404 for unknown leads', async () => {
       const id = await campaign();
       const leadId = await lead(id, '0912000002');
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       expect(
         (await patch(`/api/telesales/leads/${leadId}`, { full_name: null }).expect(422)).body
           .errors,
@@ -340,7 +318,7 @@ describe('Telesales', () => {
           .errors,
       ).toEqual({ phone: ['is not an allowed field'] });
       await patch('/api/telesales/leads/999999', { full_name: 'x' }).expect(404);
-      expect(await outboxSince(t, mark, OWN)).toEqual([]);
+      expect(await api.since(mark)).toEqual([]);
     });
   });
 
@@ -350,7 +328,7 @@ describe('Telesales', () => {
       const leadId = await lead(id, '0912000010');
       await lead(id, '0912000011');
       const callUuid = randomUUID();
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const res = await post(`/api/telesales/leads/${leadId}/dispositions`, {
         call_uuid: callUuid,
         agent_extension: '1001',
@@ -358,7 +336,7 @@ describe('Telesales', () => {
         note: 'Gọi lại sau 9h',
         callback_at: '2026-06-30T02:00:00Z',
       }).expect(201);
-      const rows = await outboxSince(t, mark, OWN);
+      const rows = await api.since(mark);
       expect(rows.map((r) => r.event_name)).toEqual([
         'telesales.call.disposed',
         'telesales.lead.updated',
@@ -382,7 +360,7 @@ describe('Telesales', () => {
       });
       expect(res.body.data).toMatchObject({ call_uuid: callUuid, lead: { status: 'callback' } });
 
-      const mark2 = await outboxMark(t);
+      const mark2 = await api.mark();
       await post(`/api/telesales/leads/${leadId}/dispositions`, {
         call_uuid: callUuid,
         agent_extension: '1001',
@@ -396,7 +374,7 @@ describe('Telesales', () => {
         disposition_code: 'CALLBACK',
         callback_at: '2026-07-01T02:00:00Z',
       }).expect(201);
-      const later = await outboxSince(t, mark2, OWN);
+      const later = await api.since(mark2);
       expect(later.map((r) => r.event_name)).toEqual(['telesales.call.disposed']);
     });
 
@@ -427,7 +405,7 @@ describe('Telesales', () => {
       const leadIds: number[] = [];
       for (let i = 0; i < 8; i++)
         leadIds.push(await lead(id, `09120001${String(i).padStart(2, '0')}`));
-      const mark = await outboxMark(t);
+      const mark = await api.mark();
       const results = await Promise.all(
         leadIds.map((leadId, i) =>
           post(`/api/telesales/leads/${leadId}/dispositions`, {
@@ -438,7 +416,7 @@ describe('Telesales', () => {
         ),
       );
       expect(results.map((r) => r.status)).toEqual(leadIds.map(() => 201));
-      const completed = await outboxSince(t, mark, ['telesales.campaign.completed']);
+      const completed = await api.since(mark, ['telesales.campaign.completed']);
       expect(completed).toHaveLength(1);
       expect(expectEvent(completed[0], 'telesales.campaign.completed')).toEqual({
         campaign_id: id,
@@ -447,18 +425,18 @@ describe('Telesales', () => {
         dialed_leads: 8,
         completed_at: expect.any(String),
       });
-      expect(await outboxSince(t, mark, ['telesales.call.disposed'])).toHaveLength(8);
+      expect(await api.since(mark, ['telesales.call.disposed'])).toHaveLength(8);
 
       const got = await get(`/api/telesales/campaigns/${id}`).expect(200);
       expect(got.body.data).toMatchObject({ status: 'completed', total_leads: 8, dialed_leads: 8 });
       // Another call to a lead of the completed campaign: no second completion.
-      const mark2 = await outboxMark(t);
+      const mark2 = await api.mark();
       await post(`/api/telesales/leads/${leadIds[0]}/dispositions`, {
         call_uuid: randomUUID(),
         agent_extension: '1001',
         disposition_code: 'INTERESTED',
       }).expect(201);
-      expect(await outboxSince(t, mark2, ['telesales.campaign.completed'])).toEqual([]);
+      expect(await api.since(mark2, ['telesales.campaign.completed'])).toEqual([]);
       // And no new leads in a completed campaign.
       await post(`/api/telesales/campaigns/${id}/leads`, {
         full_name: 'Late',
@@ -479,19 +457,13 @@ describe('Telesales', () => {
 
   it('needs a token with telesales_api_access: 401 without, 403 with another scope', async () => {
     const id = await campaign();
-    const mark = await outboxMark(t);
-    await t
-      .http()
-      .post(`/api/telesales/campaigns/${id}/leads`)
-      .send({ full_name: 'A', phone: '0912345678' })
-      .expect(401);
-    await t
-      .http()
-      .post(`/api/telesales/campaigns/${id}/leads`)
-      .set('Authorization', autocall)
-      .send({ full_name: 'A', phone: '0912345678' })
-      .expect(403, { message: 'This action is unauthorized.' });
-    await t.http().get(`/api/telesales/campaigns/${id}`).set('Authorization', autocall).expect(403);
-    expect(await outboxSince(t, mark, OWN)).toEqual([]);
+    await api.expectScopeRequired([
+      {
+        method: 'post',
+        path: `/api/telesales/campaigns/${id}/leads`,
+        body: { full_name: 'A', phone: '0912345678' },
+      },
+      { method: 'get', path: `/api/telesales/campaigns/${id}` },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TestApp, useApp } from '../support/app';
+import { minimalCdr } from '../support/cdr';
 import { bearer } from '../domain/support';
 
 /**
@@ -17,19 +18,8 @@ describe('a CDR with 100,000 slashes', () => {
     pbx = await bearer(t, ['pbx_api_access']);
   });
 
-  function cdr(recordPath: string, uuid: string) {
-    return {
-      switchname: 'pbx01',
-      variables: {
-        uuid,
-        start_epoch: '1782703780',
-        end_epoch: '1782703812',
-        hangup_cause: 'NORMAL_CLEARING',
-        record_path: recordPath,
-        record_name: 'a.wav',
-      },
-    };
-  }
+  const cdr = (recordPath: string, uuid: string) =>
+    minimalCdr({ record_path: recordPath, record_name: 'a.wav' }, uuid);
 
   it('is answered before the deadline while /health/live keeps answering', async () => {
     const slashes = '/'.repeat(100_000);
