@@ -9,7 +9,9 @@ import {
   SwaggerModule,
 } from '@nestjs/swagger';
 import { SESSION_COOKIE } from './modules/auth/session';
-import { ErrorBody, isAdminPath, keepPaths, operationIdFactory } from './openapi';
+import { ErrorBody, ListOf, isAdminPath, keepPaths, operationIdFactory } from './openapi';
+
+export { DataOf, ListOf } from './openapi';
 
 /**
  * The Admin Console's API contract: an OpenAPI document of the `/api/admin/*` routes, built from
@@ -42,30 +44,9 @@ export function AdminController(tag: string): ClassDecorator {
   );
 }
 
-/** `{"data": T}` */
-export function DataOf<T>(model: Type<T>): Type<{ data: T }> {
-  class Data {
-    @ApiProperty({ type: () => model })
-    data!: T;
-  }
-  return Data;
-}
-
-/** `{"data": [T]}` */
-export function ListOf<T>(model: Type<T>): Type<{ data: T[] }> {
-  class List {
-    @ApiProperty({ type: () => model, isArray: true })
-    data!: T[];
-  }
-  return List;
-}
-
 /** `{"data": [T], "next_cursor"}`: a cursor list, newest first. */
 export function CursorPageOf<T>(model: Type<T>): Type<{ data: T[]; next_cursor: string | null }> {
-  class CursorPage {
-    @ApiProperty({ type: () => model, isArray: true })
-    data!: T[];
-
+  class CursorPage extends ListOf(model) {
     @ApiProperty({
       type: String,
       nullable: true,

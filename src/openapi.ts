@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   ApiBearerAuth,
@@ -39,19 +39,54 @@ export class ValidationErrorBody {
   @ApiProperty({ example: 'The given data was invalid.' })
   message!: string;
 
-  @ApiProperty({
-    description: 'Messages per field (dotted paths for nested fields)',
+  @ApiFieldErrors(
+    { phone: ['phone must be a Vietnamese phone number (0xxxxxxxxx, +84…, 84…)'] },
+    'Messages per field (dotted paths for nested fields)',
+  )
+  errors!: Record<string, string[]>;
+}
+
+/** Field errors, `{"field": ["message", …]}` (a 422's `errors`, a refused import row's). */
+export function ApiFieldErrors(example: object, description?: string): PropertyDecorator {
+  return ApiProperty({
+    ...(description === undefined ? {} : { description }),
     type: 'object',
     additionalProperties: { type: 'array', items: { type: 'string' } },
-    example: { phone: ['phone must be a Vietnamese phone number (0xxxxxxxxx, +84…, 84…)'] },
-  })
-  errors!: Record<string, string[]>;
+    example,
+  });
 }
 
 export class PageMeta {
   @ApiProperty({ example: 1 }) page!: number;
   @ApiProperty({ example: 50 }) per_page!: number;
   @ApiProperty({ example: 120 }) total!: number;
+}
+
+/** `{"data": T}` */
+export function DataOf<T>(model: Type<T>): Type<{ data: T }> {
+  class Data {
+    @ApiProperty({ type: () => model })
+    data!: T;
+  }
+  return Data;
+}
+
+/** `{"data": [T]}` */
+export function ListOf<T>(model: Type<T>): Type<{ data: T[] }> {
+  class List {
+    @ApiProperty({ type: () => model, isArray: true })
+    data!: T[];
+  }
+  return List;
+}
+
+/** `{"data": [T], "meta": PageMeta}`: one page of a paged list (`page`, `per_page`). */
+export function PageOf<T>(model: Type<T>): Type<{ data: T[]; meta: PageMeta }> {
+  class Page extends ListOf(model) {
+    @ApiProperty({ type: PageMeta })
+    meta!: PageMeta;
+  }
+  return Page;
 }
 
 /**

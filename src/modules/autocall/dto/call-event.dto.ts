@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DataOf } from '../../../openapi';
 import {
   IsIn,
   IsInt,
@@ -98,6 +99,4 @@ export class AutocallCallView {
   @ApiProperty({ nullable: true, type: String }) result!: string | null;
 }
 
-export class AutocallCallResponse {
-  @ApiProperty({ type: AutocallCallView }) data!: AutocallCallView;
-}
+export class AutocallCallResponse extends DataOf(AutocallCallView) {}

@@ -11,7 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { PageMeta } from '../../../openapi';
+import { ApiFieldErrors, DataOf, PageOf } from '../../../openapi';
 import { IsSmallJsonObject } from '../../../common/json-object';
 import { RowList } from '../../../common/validation';
 
@@ -97,14 +97,8 @@ export class AutocallCampaignView {
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
 
-export class AutocallCampaignResponse {
-  @ApiProperty({ type: AutocallCampaignView }) data!: AutocallCampaignView;
-}
-
-export class AutocallCampaignListResponse {
-  @ApiProperty({ type: [AutocallCampaignView] }) data!: AutocallCampaignView[];
-  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
-}
+export class AutocallCampaignResponse extends DataOf(AutocallCampaignView) {}
+export class AutocallCampaignListResponse extends PageOf(AutocallCampaignView) {}
 
 export class AutocallLeadView {
   @ApiProperty({ example: 30117 }) id!: number;
@@ -118,18 +112,11 @@ export class AutocallLeadView {
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
 
-export class AutocallLeadListResponse {
-  @ApiProperty({ type: [AutocallLeadView] }) data!: AutocallLeadView[];
-  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
-}
+export class AutocallLeadListResponse extends PageOf(AutocallLeadView) {}
 
 export class AutocallImportRowError {
   @ApiProperty({ example: 3 }) index!: number;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'array', items: { type: 'string' } },
-    example: { phone: ['phone must be a Vietnamese phone number'] },
-  })
+  @ApiFieldErrors({ phone: ['phone must be a Vietnamese phone number'] })
   errors!: Record<string, string[]>;
 }
 
@@ -143,6 +130,4 @@ export class AutocallImportResult {
   @ApiProperty({ type: [AutocallImportRowError] }) invalid!: AutocallImportRowError[];
 }
 
-export class AutocallImportResponse {
-  @ApiProperty({ type: AutocallImportResult }) data!: AutocallImportResult;
-}
+export class AutocallImportResponse extends DataOf(AutocallImportResult) {}

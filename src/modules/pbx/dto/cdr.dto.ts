@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDate, IsOptional } from 'class-validator';
 import { PageQuery, toDate } from '../../../common/query-dto';
-import { PageMeta } from '../../../openapi';
+import { DataOf, PageOf } from '../../../openapi';
 
 export class CdrListQuery extends PageQuery {
   @ApiPropertyOptional({
@@ -96,11 +96,5 @@ export class Cdr {
   @ApiProperty({ format: 'date-time' }) created_at!: string;
 }
 
-export class CdrResponse {
-  @ApiProperty({ type: Cdr }) data!: Cdr;
-}
-
-export class CdrListResponse {
-  @ApiProperty({ type: [Cdr] }) data!: Cdr[];
-  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
-}
+export class CdrResponse extends DataOf(Cdr) {}
+export class CdrListResponse extends PageOf(Cdr) {}

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { PageMeta } from '../../../openapi';
+import { DataOf, PageOf } from '../../../openapi';
 import { DIALER_MODES, DialerMode } from '../entities/telesales-campaign.entity';
 
 export class CreateTelesalesCampaignDto {
@@ -34,11 +34,5 @@ export class TelesalesCampaignView {
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
 
-export class TelesalesCampaignResponse {
-  @ApiProperty({ type: TelesalesCampaignView }) data!: TelesalesCampaignView;
-}
-
-export class TelesalesCampaignListResponse {
-  @ApiProperty({ type: [TelesalesCampaignView] }) data!: TelesalesCampaignView[];
-  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
-}
+export class TelesalesCampaignResponse extends DataOf(TelesalesCampaignView) {}
+export class TelesalesCampaignListResponse extends PageOf(TelesalesCampaignView) {}

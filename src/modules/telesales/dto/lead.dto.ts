@@ -12,7 +12,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { PageMeta } from '../../../openapi';
+import { ApiFieldErrors, DataOf, PageOf } from '../../../openapi';
 import { IsSmallJsonObject } from '../../../common/json-object';
 import { RowList } from '../../../common/validation';
 
@@ -129,22 +129,12 @@ export class TelesalesLeadView {
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
 
-export class TelesalesLeadResponse {
-  @ApiProperty({ type: TelesalesLeadView }) data!: TelesalesLeadView;
-}
-
-export class TelesalesLeadListResponse {
-  @ApiProperty({ type: [TelesalesLeadView] }) data!: TelesalesLeadView[];
-  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
-}
+export class TelesalesLeadResponse extends DataOf(TelesalesLeadView) {}
+export class TelesalesLeadListResponse extends PageOf(TelesalesLeadView) {}
 
 export class ImportRowError {
   @ApiProperty({ description: 'Index of the row in `leads`', example: 3 }) index!: number;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'array', items: { type: 'string' } },
-    example: { phone: ['phone must be a phone number'] },
-  })
+  @ApiFieldErrors({ phone: ['phone must be a phone number'] })
   errors!: Record<string, string[]>;
 }
 
@@ -158,9 +148,7 @@ export class ImportResult {
   @ApiProperty({ type: [ImportRowError] }) invalid!: ImportRowError[];
 }
 
-export class ImportResponse {
-  @ApiProperty({ type: ImportResult }) data!: ImportResult;
-}
+export class ImportResponse extends DataOf(ImportResult) {}
 
 export class DispositionView {
   @ApiProperty({ format: 'uuid' }) call_uuid!: string;
@@ -178,6 +166,4 @@ export class DispositionWithLeadView extends DispositionView {
   lead!: TelesalesLeadView;
 }
 
-export class DispositionResponse {
-  @ApiProperty({ type: DispositionWithLeadView }) data!: DispositionWithLeadView;
-}
+export class DispositionResponse extends DataOf(DispositionWithLeadView) {}
