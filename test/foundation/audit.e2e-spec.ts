@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Actor, SYSTEM_ACTOR } from '../../src/common/actor';
 import { AuditService, entryHash } from '../../src/modules/audit/audit.service';
 import { AuditEntry } from '../../src/modules/audit/entities/audit-entry.entity';
-import { Session, TestApp, login, startApp, useApp } from '../support/app';
-import { ScratchDatabase, scratchDatabase } from './scratch-db';
+import { Session, TestApp, login, useApp } from '../support/app';
+import { ScratchDatabase, withScratchApp } from './scratch-db';
 
 /** RFC 4180: quoted fields, doubled quotes, embedded commas and newlines. */
 function parseCsv(text: string): string[][] {
@@ -277,21 +277,19 @@ describe('audit log', () => {
  * own: the run's shared database is never altered.
  */
 describe('audit log verification', () => {
-  const scratches: ScratchDatabase[] = [];
-  const apps: TestApp[] = [];
-
-  async function isolatedApp(label: string): Promise<{ t: TestApp; scratch: ScratchDatabase }> {
-    const scratch = await scratchDatabase(label);
-    scratches.push(scratch);
-    const t = await startApp(scratch.env);
-    apps.push(t);
-    return { t, scratch };
+  /** Records `count` entries one after the other; returns their ids. */
+  async function recordChain(t: TestApp, count: number): Promise<string[]> {
+    const audit = t.app.get(AuditService);
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const entry = await audit.record(t.db.manager, SYSTEM_ACTOR, {
+        action: 'test.chain',
+        after: { i },
+      });
+      ids.push(entry.id);
+    }
+    return ids;
   }
-
-  afterAll(async () => {
-    for (const t of apps) await t.close();
-    for (const s of scratches) await s.drop();
-  });
 
   async function tamper(scratch: ScratchDatabase, sql: string, params: unknown[]): Promise<void> {
     await scratch.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
@@ -302,53 +300,55 @@ describe('audit log verification', () => {
     }
   }
 
-  it('reports the altered entry, then the next one once the attacker recomputes its hash', async () => {
-    const { t, scratch } = await isolatedApp('verify');
-    const session = await login(t, 'auditor');
-    const audit = t.app.get(AuditService);
-    const ids: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      ids.push(
-        (await audit.record(t.db.manager, SYSTEM_ACTOR, { action: 'test.chain', after: { i } })).id,
-      );
-    }
-    const all = await scratch.query<{ id: string }>('SELECT id FROM audit_log ORDER BY id');
-    const position = (id: string): number => all.findIndex((r) => r.id === id) + 1;
+  it('reports the altered entry, then the next one once the attacker recomputes its hash', () =>
+    withScratchApp('verify', async (t, scratch) => {
+      const session = await login(t, 'auditor');
+      const ids = await recordChain(t, 6);
+      const all = await scratch.query<{ id: string }>('SELECT id FROM audit_log ORDER BY id');
+      const position = (id: string): number => all.findIndex((r) => r.id === id) + 1;
 
-    const clean = await session.get('/api/admin/audit-log/verify').expect(200);
-    expect(clean.body).toEqual({ data: { ok: true, checked: all.length, first_broken_id: null } });
+      const clean = await session.get('/api/admin/audit-log/verify').expect(200);
+      expect(clean.body).toEqual({
+        data: { ok: true, checked: all.length, first_broken_id: null },
+      });
 
-    const victim = ids[2];
-    await tamper(scratch, `UPDATE audit_log SET actor_name = 'mallory' WHERE id = $1`, [victim]);
-    const altered = await session.get('/api/admin/audit-log/verify').expect(200);
-    expect(altered.body).toEqual({
-      data: { ok: false, checked: position(victim), first_broken_id: victim },
-    });
-    // The append-only trigger is back on.
-    await expect(
-      scratch.query(`UPDATE audit_log SET actor_name = 'x' WHERE id = $1`, [victim]),
-    ).rejects.toThrow(/append-only/);
+      const victim = ids[2];
+      await tamper(scratch, `UPDATE audit_log SET actor_name = 'mallory' WHERE id = $1`, [victim]);
+      const altered = await session.get('/api/admin/audit-log/verify').expect(200);
+      expect(altered.body).toEqual({
+        data: { ok: false, checked: position(victim), first_broken_id: victim },
+      });
+      // The append-only trigger is back on.
+      await expect(
+        scratch.query(`UPDATE audit_log SET actor_name = 'x' WHERE id = $1`, [victim]),
+      ).rejects.toThrow(/append-only/);
 
-    const row = await t.db.getRepository(AuditEntry).findOneByOrFail({ id: victim });
-    expect(row.actorName).toBe('mallory');
-    await tamper(scratch, 'UPDATE audit_log SET hash = $2 WHERE id = $1', [victim, entryHash(row)]);
-    const rehashed = await session.get('/api/admin/audit-log/verify').expect(200);
-    expect(rehashed.body).toEqual({
-      data: { ok: false, checked: position(ids[3]), first_broken_id: ids[3] },
-    });
-  });
+      const row = await t.db.getRepository(AuditEntry).findOneByOrFail({ id: victim });
+      expect(row.actorName).toBe('mallory');
+      await tamper(scratch, 'UPDATE audit_log SET hash = $2 WHERE id = $1', [
+        victim,
+        entryHash(row),
+      ]);
+      const rehashed = await session.get('/api/admin/audit-log/verify').expect(200);
+      expect(rehashed.body).toEqual({
+        data: { ok: false, checked: position(ids[3]), first_broken_id: ids[3] },
+      });
+    }));
 
-  it('reports the entry after a deleted one, beyond the first verification page', async () => {
-    const { t, scratch } = await isolatedApp('verifydel');
-    const audit = t.app.get(AuditService);
-    const ids: string[] = [];
-    for (let i = 0; i < 1100; i++) {
-      ids.push(
-        (await audit.record(t.db.manager, SYSTEM_ACTOR, { action: 'test.chain', after: { i } })).id,
-      );
-    }
-    expect(await audit.verify()).toEqual({ ok: true, checked: 1100, first_broken_id: null });
-    await tamper(scratch, 'DELETE FROM audit_log WHERE id = $1', [ids[1049]]);
-    expect(await audit.verify()).toEqual({ ok: false, checked: 1050, first_broken_id: ids[1050] });
-  }, 60_000);
+  it(
+    'reports the entry after a deleted one, beyond the first verification page',
+    () =>
+      withScratchApp('verifydel', async (t, scratch) => {
+        const audit = t.app.get(AuditService);
+        const ids = await recordChain(t, 1100);
+        expect(await audit.verify()).toEqual({ ok: true, checked: 1100, first_broken_id: null });
+        await tamper(scratch, 'DELETE FROM audit_log WHERE id = $1', [ids[1049]]);
+        expect(await audit.verify()).toEqual({
+          ok: false,
+          checked: 1050,
+          first_broken_id: ids[1050],
+        });
+      }),
+    60_000,
+  );
 });

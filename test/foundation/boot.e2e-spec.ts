@@ -1,12 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { UsersService } from '../../src/modules/auth/users.service';
-import { TestApp, startApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
-import { ScratchDatabase, scratchDatabase, useScratchApp } from './scratch-db';
+import { ScratchDatabase, scratchDatabase, useScratchApp, withScratchApp } from './scratch-db';
 
 const ROOT = join(__dirname, '..', '..');
 const BOOT_TIMEOUT = 90_000;
@@ -49,16 +49,6 @@ async function stop(child: Child): Promise<void> {
   const timer = setTimeout(() => child.proc.kill('SIGKILL'), 15_000);
   await child.exited;
   clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 function refusesConnections(port: number): Promise<boolean> {
@@ -111,10 +101,8 @@ describe('first admin (ensureFirstAdmin)', () => {
     await t.http().post('/api/admin/auth/login').send({ email, password }).expect(200);
   });
 
-  it('uses ADMIN_PASSWORD when given, and then prints nothing', async () => {
-    const other = await scratchDatabase('firstadmin2');
-    const app = await startApp(other.env);
-    try {
+  it('uses ADMIN_PASSWORD when given, and then prints nothing', () =>
+    withScratchApp('firstadmin2', async (app) => {
       const result = await app.app
         .get(UsersService)
         .ensureFirstAdmin('chosen@example.test', 'a chosen password');
@@ -124,11 +112,7 @@ describe('first admin (ensureFirstAdmin)', () => {
         .post('/api/admin/auth/login')
         .send({ email: 'chosen@example.test', password: 'a chosen password' })
         .expect(200);
-    } finally {
-      await app.close();
-      await other.drop();
-    }
-  });
+    }));
 });
 
 /**

@@ -87,3 +87,24 @@ export function useScratchApp(
     await scratch?.drop();
   });
 }
+
+/**
+ * Runs `use` with an app on a scratch database of its own, for a test that must alter its data for
+ * good: the app is closed and the database dropped after it, whatever it did.
+ */
+export async function withScratchApp<T>(
+  label: string,
+  use: (t: TestApp, scratch: ScratchDatabase) => Promise<T>,
+): Promise<T> {
+  const scratch = await scratchDatabase(label);
+  try {
+    const t = await startApp(scratch.env);
+    try {
+      return await use(t, scratch);
+    } finally {
+      await t.close();
+    }
+  } finally {
+    await scratch.drop();
+  }
+}

@@ -12,10 +12,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { freePort } from './ports';
 import { waitFor } from './wait';
 
 export const PGBOUNCER_BIN = '/usr/sbin/pgbouncer';
@@ -36,17 +36,6 @@ export interface PgBouncer {
   /** What PgBouncer wrote to stdout and stderr so far. */
   log(): string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** `max_prepared_statements` exists from PgBouncer 1.21 on; older versions refuse to start with it. */

@@ -2,6 +2,7 @@ import { createHook } from 'node:async_hooks';
 import { Server, Socket, createServer } from 'node:net';
 import { FakeFreeswitch } from '../../../../tools/fake-freeswitch/fake-freeswitch';
 import { CALL_EVENT_NAMES, CallFact, mapCallEvent } from './call-event-mapper';
+import { freePort } from '../../../../test/support/ports';
 import { waitFor } from '../../../../test/support/wait';
 import { EslClient, EslClientOptions, EslLogger, backoffDelay } from './esl-client';
 import { EslEvent, EslParseError } from './esl-parser';
@@ -50,16 +51,6 @@ async function waitForWithoutTimers(condition: () => boolean, what: string): Pro
 
 function openClientSockets(): number {
   return process.getActiveResourcesInfo().filter((type) => type === 'TCPSocketWrap').length;
-}
-
-/** A port on 127.0.0.1 with nothing listening (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('EslClient against a fake FreeSWITCH', () => {
