@@ -49,3 +49,25 @@ export function startWorkerChild(env: Record<string, string>): WorkerChild {
     },
   };
 }
+
+/**
+ * The worker processes of a describe block: `start` one and it resolves once the worker is READY;
+ * those still running are stopped with `stopSignal` after the block (declare this before the app's
+ * fixture, so they stop while the app is still up).
+ */
+export function useWorkerChildren(
+  env: Record<string, string>,
+  stopSignal: NodeJS.Signals = 'SIGKILL',
+): { children: WorkerChild[]; start: () => Promise<WorkerChild> } {
+  const children: WorkerChild[] = [];
+  afterAll(async () => {
+    for (const c of children) await c.kill(stopSignal);
+  });
+  const start = async (): Promise<WorkerChild> => {
+    const c = startWorkerChild(env);
+    children.push(c);
+    await c.ready;
+    return c;
+  };
+  return { children, start };
+}

@@ -2,50 +2,36 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { QueueName } from '../../src/platform/queues';
-import { login, Session, startApp, TestApp } from '../support/app';
-import { startWorkerChild, WorkerChild } from '../support/child-worker';
-import { Receiver, startReceiver } from '../support/https-receiver';
+import type { TestApp } from '../support/app';
+import { useWorkerChildren } from '../support/child-worker';
+import type { Receiver } from '../support/https-receiver';
 import { getTestPki } from '../../tools/pki/test-ca';
 import { waitFor } from '../support/wait';
-import { createWebhook, deliveriesOfEvent, publish } from '../support/webhooks';
+import { WebhookFixture, deliveriesOfEvent, publish } from '../support/webhooks';
 
 /**
  * The API runs in this process (role api: it publishes, nothing relays or sends); workers run as
  * real child processes that the tests kill with SIGKILL at chosen points.
  */
 describe('crash safety: every delivery arrives exactly once per delivery id', () => {
+  const env = { WEBHOOK_CA_FILE: getTestPki().caFile, LOG_LEVEL: 'silent' };
+  const worker = useWorkerChildren(env).start;
   let t: TestApp;
-  let admin: Session;
   let r: Receiver;
   let queue: Queue;
-  const children: WorkerChild[] = [];
-  const webhookIds: string[] = [];
-  const env = { WEBHOOK_CA_FILE: getTestPki().caFile, LOG_LEVEL: 'silent' };
-
-  const worker = async () => {
-    const c = startWorkerChild(env);
-    children.push(c);
-    await c.ready;
-    return c;
-  };
+  let webhookIds: string[];
+  // Declared before the fixture's hooks, so it runs while the app is still up.
+  afterAll(async () => {
+    await queue?.resume();
+  });
+  const f = new WebhookFixture({ ...env, ZORIO_ROLE: 'api' });
 
   beforeAll(async () => {
-    t = await startApp({ ...env, ZORIO_ROLE: 'api' });
-    admin = await login(t);
-    r = await startReceiver();
-    for (let i = 0; i < 2; i++) {
-      const w = await createWebhook(admin, r.url, ['telesales.lead.created']);
-      webhookIds.push(w.id);
-    }
+    t = f.t;
+    r = await f.receiver();
+    for (let i = 0; i < 2; i++) await f.hook(r.url, ['telesales.lead.created']);
+    webhookIds = f.webhookIds;
     queue = t.app.get<Queue>(getQueueToken(QueueName.Lanes));
-  });
-
-  afterAll(async () => {
-    for (const c of children) await c.kill();
-    await queue.resume();
-    for (const id of webhookIds) await admin.del(`/api/admin/webhooks/${id}`);
-    await t.close();
-    await r.close();
   });
 
   /** Waits until every delivery of the events (to every webhook) has succeeded; returns them. */
@@ -150,7 +136,7 @@ describe('crash safety: every delivery arrives exactly once per delivery id', ()
     await first.kill('SIGKILL');
     // As if the crash had come between the commit and the signal of one lane.
     await (await queue.getJob(`lane-${webhookIds[0]}`))?.remove();
-    await queue.resume();
+    await queue?.resume();
     const second = await worker();
     await expectExactlyOnce(events);
     await second.kill('SIGTERM');

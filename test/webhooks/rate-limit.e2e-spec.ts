@@ -1,47 +1,25 @@
-import { login, startApp, type Session, type TestApp } from '../support/app';
-import { startWorkerChild, type WorkerChild } from '../support/child-worker';
-import { startReceiver, type Receiver } from '../support/https-receiver';
+import { useWorkerChildren, type WorkerChild } from '../support/child-worker';
 import { getTestPki } from '../../tools/pki/test-ca';
 import { waitFor } from '../support/wait';
-import { createWebhook, publish } from '../support/webhooks';
+import { WebhookFixture, publish } from '../support/webhooks';
 
 /**
  * `rate_limit_per_second` is one token bucket in Redis per lane, shared by every worker process:
  * two workers drain the lane in turns and together never go over the rate.
  */
 describe('rate_limit_per_second holds across two worker processes', () => {
-  let t: TestApp;
-  let admin: Session;
-  let r: Receiver;
-  const workers: WorkerChild[] = [];
-  const webhookIds: string[] = [];
   const env = { WEBHOOK_CA_FILE: getTestPki().caFile, LOG_LEVEL: 'silent' };
-
-  beforeAll(async () => {
-    t = await startApp({ ...env, ZORIO_ROLE: 'api' });
-    admin = await login(t);
-    r = await startReceiver();
-  });
-
-  afterAll(async () => {
-    for (const id of webhookIds) await admin.del(`/api/admin/webhooks/${id}`);
-    for (const w of workers) await w.kill('SIGTERM');
-    await t.close();
-    await r.close();
-  });
+  const { children: workers, start: startWorker } = useWorkerChildren(env, 'SIGTERM');
+  const f = new WebhookFixture({ ...env, ZORIO_ROLE: 'api' });
 
   it('two workers send 5 a second at most, together, across a graceful hand-over of the lane', async () => {
     const rate = 5;
-    const w = await createWebhook(admin, r.url, ['autocall.lead.transferred'], 'limited', {
+    const r = await f.receiver();
+    const w = await f.hook(r.url, ['autocall.lead.transferred'], 'limited', {
       rate_limit_per_second: rate,
       max_in_flight: 8,
     });
-    webhookIds.push(w.id);
-    for (let i = 0; i < 2; i++) {
-      const c = startWorkerChild(env);
-      workers.push(c);
-      await c.ready;
-    }
+    for (let i = 0; i < 2; i++) await startWorker();
     const succeeded = async (c: WorkerChild): Promise<number> => {
       const text = await (await fetch(`http://127.0.0.1:${await c.ready}/metrics`)).text();
       const m =
@@ -51,7 +29,7 @@ describe('rate_limit_per_second holds across two worker processes', () => {
       return Number(m?.[1] ?? 0);
     };
     const count = 40;
-    for (let i = 0; i < count; i++) await publish(t, 'autocall.lead.transferred');
+    for (let i = 0; i < count; i++) await publish(f.t, 'autocall.lead.transferred');
     // Half-way, the worker draining the lane stops; the other one takes the lane over, with
     // the same bucket (a limiter in process memory would start the next second full).
     await r.waitFor(15, 30_000);
@@ -70,7 +48,7 @@ describe('rate_limit_per_second holds across two worker processes', () => {
       expect(within).toBeLessThanOrEqual(rate + burst);
     }
     await waitFor(async () => {
-      const res = await admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
+      const res = await f.admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
       return res.body.data.lane.due === 0 ? true : null;
     });
   });
