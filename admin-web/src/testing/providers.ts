@@ -46,3 +46,16 @@ export function apiServiceTest<T>(service: ProviderToken<T>): {
   afterEach(() => t.http.verify());
   return t;
 }
+
+/**
+ * Sets the `XSRF-TOKEN` cookie the backend sets at login (next to the httpOnly session cookie)
+ * before each test of the describe block, and removes it after each.
+ */
+export function withXsrfCookie(token = 'tok123'): void {
+  beforeEach(() => {
+    document.cookie = `XSRF-TOKEN=${token}; path=/`;
+  });
+  afterEach(() => {
+    document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+  });
+}

@@ -1,16 +1,13 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { Router } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { settle, testProviders } from '../../testing/providers';
+import { StubPage } from '../../testing/page-test';
 import { Role } from '../core/api/api.types';
 import { AuthStore } from '../core/auth/auth-store';
 import { navFor } from './nav';
 import { Shell } from './shell';
-
-@Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: 'page' })
-class Page {}
 
 describe('Shell', () => {
   let harness: RouterTestingHarness;
@@ -19,8 +16,8 @@ describe('Shell', () => {
   async function signInAs(role: Role): Promise<void> {
     TestBed.configureTestingModule({
       providers: testProviders([
-        { path: 'login', component: Page },
-        { path: '', component: Shell, children: [{ path: '**', component: Page }] },
+        { path: 'login', component: StubPage },
+        { path: '', component: Shell, children: [{ path: '**', component: StubPage }] },
       ]),
     });
     http = TestBed.inject(HttpTestingController);

@@ -1,13 +1,11 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { HttpClient } from '@angular/common/http';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { Router } from '@angular/router';
-import { settle, testProviders } from '../../../testing/providers';
+import { apiServiceTest, settle, testProviders, withXsrfCookie } from '../../../testing/providers';
+import { StubPage } from '../../../testing/page-test';
+import { aUser } from '../../../testing/fixtures';
 import { AuthStore } from './auth-store';
-
-@Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: '' })
-class Page {}
 
 describe('authInterceptor', () => {
   let http: HttpClient;
@@ -18,8 +16,8 @@ describe('authInterceptor', () => {
   beforeEach(async () => {
     TestBed.configureTestingModule({
       providers: testProviders([
-        { path: 'login', component: Page },
-        { path: 'webhooks/:id', component: Page },
+        { path: 'login', component: StubPage },
+        { path: 'webhooks/:id', component: StubPage },
       ]),
     });
     http = TestBed.inject(HttpClient);
@@ -33,18 +31,7 @@ describe('authInterceptor', () => {
 
   it('on a 401 from the API forgets the user and goes to login, keeping the way back', async () => {
     auth.login('a@z.t', 'pw').subscribe();
-    backend.expectOne('/api/admin/auth/login').flush({
-      data: {
-        user: {
-          id: 'u',
-          email: 'a@z.t',
-          name: 'A',
-          role: 'admin',
-          disabled: false,
-          created_at: '',
-        },
-      },
-    });
+    backend.expectOne('/api/admin/auth/login').flush({ data: { user: aUser() } });
     let status = 0;
     http
       .get('/api/admin/webhooks')
@@ -78,26 +65,14 @@ describe('authInterceptor', () => {
 });
 
 describe('XSRF (Angular built-in, configured in the app)', () => {
-  let http: HttpClient;
-  let backend: HttpTestingController;
-
-  beforeEach(() => {
-    TestBed.configureTestingModule({ providers: testProviders() });
-    http = TestBed.inject(HttpClient);
-    backend = TestBed.inject(HttpTestingController);
-    document.cookie = 'XSRF-TOKEN=tok123; path=/';
-  });
-
-  afterEach(() => {
-    document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
-    backend.verify();
-  });
+  const t = apiServiceTest(HttpClient);
+  withXsrfCookie();
 
   it('echoes the XSRF-TOKEN cookie in X-XSRF-TOKEN on mutating requests to relative URLs', () => {
-    http.post('/api/admin/webhooks', {}).subscribe();
-    http.delete('/api/admin/webhooks/w1').subscribe();
-    http.patch('/api/admin/users/u1', {}).subscribe();
-    const reqs = backend.match(() => true);
+    t.api.post('/api/admin/webhooks', {}).subscribe();
+    t.api.delete('/api/admin/webhooks/w1').subscribe();
+    t.api.patch('/api/admin/users/u1', {}).subscribe();
+    const reqs = t.http.match(() => true);
     expect(reqs.length).toBe(3);
     for (const req of reqs) {
       expect(req.request.headers.get('X-XSRF-TOKEN')).toBe('tok123');
@@ -106,9 +81,9 @@ describe('XSRF (Angular built-in, configured in the app)', () => {
   });
 
   it('does not send it on GET or to absolute URLs', () => {
-    http.get('/api/admin/webhooks').subscribe();
-    http.post('https://elsewhere.example/api', {}).subscribe();
-    const reqs = backend.match(() => true);
+    t.api.get('/api/admin/webhooks').subscribe();
+    t.api.post('https://elsewhere.example/api', {}).subscribe();
+    const reqs = t.http.match(() => true);
     expect(reqs.length).toBe(2);
     for (const req of reqs) {
       expect(req.request.headers.has('X-XSRF-TOKEN')).toBe(false);

@@ -1,45 +1,40 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { Router } from '@angular/router';
-import { settle, testProviders } from '../../../testing/providers';
+import { settle, testProviders, withXsrfCookie } from '../../../testing/providers';
+import { StubPage } from '../../../testing/page-test';
+import { aUser } from '../../../testing/fixtures';
 import { Role, User } from '../api/api.types';
 import { authGuard, guestGuard, roleGuard } from './guards';
 
-@Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: 'page' })
-class Page {}
-
 function user(role: Role): User {
-  return { id: 'u1', email: 'x@z.t', name: 'X', role, disabled: false, created_at: '' };
+  return aUser({ id: 'u1', email: 'x@z.t', name: 'X', role });
 }
 
 describe('route guards', () => {
   let router: Router;
   let http: HttpTestingController;
+  withXsrfCookie();
 
   beforeEach(() => {
     TestBed.configureTestingModule({
       providers: testProviders([
-        { path: 'login', canMatch: [guestGuard], component: Page },
+        { path: 'login', canMatch: [guestGuard], component: StubPage },
         {
           path: '',
           canMatch: [authGuard],
           children: [
-            { path: 'webhooks', canMatch: [roleGuard('admin')], component: Page },
-            { path: 'audit-log', canMatch: [roleGuard('admin', 'auditor')], component: Page },
+            { path: 'webhooks', canMatch: [roleGuard('admin')], component: StubPage },
+            { path: 'audit-log', canMatch: [roleGuard('admin', 'auditor')], component: StubPage },
           ],
         },
       ]),
     });
     router = TestBed.inject(Router);
     http = TestBed.inject(HttpTestingController);
-    document.cookie = 'XSRF-TOKEN=tok123; path=/';
   });
 
-  afterEach(() => {
-    document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
-    http.verify();
-  });
+  afterEach(() => http.verify());
 
   async function go(url: string, me: User | null): Promise<string> {
     const nav = router.navigateByUrl(url);

@@ -1,7 +1,4 @@
-import { TestBed } from '@angular/core/testing';
-import { HttpTestingController } from '@angular/common/http/testing';
-import { RouterTestingHarness } from '@angular/router/testing';
-import { settle, testProviders } from '../../../testing/providers';
+import { pageTest } from '../../../testing/page-test';
 import { ApiToken } from '../../core/api/api.types';
 import { ApiTokensPage, tokenState } from './api-tokens-page';
 
@@ -17,41 +14,23 @@ const token: ApiToken = {
 };
 
 describe('ApiTokensPage', () => {
-  let harness: RouterTestingHarness;
-  let http: HttpTestingController;
+  const page = pageTest([{ path: 'api-tokens', component: ApiTokensPage }], '/api-tokens');
+  const { q, type, tick } = page;
 
   beforeEach(async () => {
-    TestBed.configureTestingModule({
-      providers: testProviders([{ path: 'api-tokens', component: ApiTokensPage }]),
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create('/api-tokens');
-    http.expectOne('/api/admin/api-tokens').flush({ data: [token] });
+    page.http.expectOne('/api/admin/api-tokens').flush({ data: [token] });
     await tick();
   });
-
-  afterEach(() => http.verify());
-
-  const q = <T extends HTMLElement>(testid: string): T =>
-    document.querySelector(`[data-testid="${testid}"]`) as T;
-  async function tick(): Promise<void> {
-    await settle();
-    harness.detectChanges();
-  }
 
   it('creates a token and shows it once', async () => {
     q<HTMLButtonElement>('token-create-button').click();
     await tick();
-    const name = q<HTMLInputElement>('token-name');
-    name.value = 'PBX pipeline';
-    name.dispatchEvent(new Event('input'));
+    type('token-name', 'PBX pipeline');
     q('token-scope-pbx_api_access').querySelector('input')!.click();
-    const ips = q<HTMLTextAreaElement>('token-ip-allowlist');
-    ips.value = '203.0.113.7\n10.0.0.0/8';
-    ips.dispatchEvent(new Event('input'));
+    type('token-ip-allowlist', '203.0.113.7\n10.0.0.0/8');
     await tick();
     q<HTMLButtonElement>('token-form-submit').click();
-    const req = http.expectOne({ method: 'POST', url: '/api/admin/api-tokens' });
+    const req = page.http.expectOne({ method: 'POST', url: '/api/admin/api-tokens' });
     expect(req.request.body).toEqual({
       name: 'PBX pipeline',
       scopes: ['pbx_api_access'],
@@ -75,7 +54,7 @@ describe('ApiTokensPage', () => {
     await tick();
     q<HTMLButtonElement>('confirm-ok').click();
     await tick();
-    http
+    page.http
       .expectOne({ method: 'DELETE', url: '/api/admin/api-tokens/t1' })
       .flush(null, { status: 204, statusText: 'No Content' });
     await tick();

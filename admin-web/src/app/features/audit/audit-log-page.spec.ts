@@ -1,7 +1,4 @@
-import { TestBed } from '@angular/core/testing';
-import { HttpTestingController } from '@angular/common/http/testing';
-import { RouterTestingHarness } from '@angular/router/testing';
-import { settle, testProviders } from '../../../testing/providers';
+import { pageTest } from '../../../testing/page-test';
 import { AuditEntry } from '../../core/api/api.types';
 import { AuditLogPage } from './audit-log-page';
 
@@ -21,29 +18,12 @@ const entry: AuditEntry = {
 };
 
 describe('AuditLogPage', () => {
-  let harness: RouterTestingHarness;
-  let http: HttpTestingController;
-
-  beforeEach(async () => {
-    TestBed.configureTestingModule({
-      providers: testProviders([{ path: 'audit-log', component: AuditLogPage }]),
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
-  });
-
-  afterEach(() => http.verify());
-
-  const q = <T extends HTMLElement>(testid: string): T =>
-    document.querySelector(`[data-testid="${testid}"]`) as T;
-  async function tick(): Promise<void> {
-    await settle();
-    harness.detectChanges();
-  }
+  const page = pageTest([{ path: 'audit-log', component: AuditLogPage }]);
+  const { q, tick } = page;
 
   it('filters from the URL, links the CSV export with the same filters, and expands changes', async () => {
-    await harness.navigateByUrl('/audit-log?action=webhook.paused');
-    const req = http.expectOne((r) => r.url === '/api/admin/audit-log');
+    await page.harness.navigateByUrl('/audit-log?action=webhook.paused');
+    const req = page.http.expectOne((r) => r.url === '/api/admin/audit-log');
     expect(req.request.params.get('action')).toBe('webhook.paused');
     req.flush({ data: [entry], next_cursor: null });
     await tick();
@@ -57,12 +37,14 @@ describe('AuditLogPage', () => {
   });
 
   it('verifies the chain and shows a broken link', async () => {
-    await harness.navigateByUrl('/audit-log');
-    http.expectOne((r) => r.url === '/api/admin/audit-log').flush({ data: [], next_cursor: null });
+    await page.harness.navigateByUrl('/audit-log');
+    page.http
+      .expectOne((r) => r.url === '/api/admin/audit-log')
+      .flush({ data: [], next_cursor: null });
     await tick();
     expect(q('audit-empty')).not.toBeNull();
     q<HTMLButtonElement>('audit-verify').click();
-    http
+    page.http
       .expectOne('/api/admin/audit-log/verify')
       .flush({ data: { ok: false, checked: 12, first_broken_id: 'e9' } });
     await tick();

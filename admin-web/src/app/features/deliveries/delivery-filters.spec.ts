@@ -56,15 +56,7 @@ describe('delivery filters', () => {
 
   it('resolves relative ranges to ISO times for the API', () => {
     const q = filtersToQuery(
-      {
-        webhook_id: 'w1',
-        event: '',
-        status: 'dead_letter',
-        ordering_key: '',
-        range: '1h',
-        from: '',
-        to: '',
-      },
+      { ...DEFAULT_FILTERS, webhook_id: 'w1', status: 'dead_letter', range: '1h' },
       NOW,
     );
     expect(q).toEqual({
@@ -77,10 +69,7 @@ describe('delivery filters', () => {
   it('passes a custom range through', () => {
     const q = filtersToQuery(
       {
-        webhook_id: '',
-        event: '',
-        status: '',
-        ordering_key: '',
+        ...DEFAULT_FILTERS,
         range: 'custom',
         from: '2026-05-01T00:00:00.000Z',
         to: '2026-05-02T00:00:00.000Z',

@@ -1,8 +1,7 @@
 import { TestBed } from '@angular/core/testing';
-import { HttpTestingController, TestRequest } from '@angular/common/http/testing';
+import { TestRequest } from '@angular/common/http/testing';
 import { Router } from '@angular/router';
-import { RouterTestingHarness } from '@angular/router/testing';
-import { settle, testProviders } from '../../../testing/providers';
+import { pageTest } from '../../../testing/page-test';
 import { Delivery, DeliveryDetail } from '../../core/api/api.types';
 import { DeliveryDetailPage } from './delivery-detail-page';
 import { DeliveryListPage } from './delivery-list-page';
@@ -21,39 +20,24 @@ function delivery(id: string, status: Delivery['status'] = 'succeeded'): Deliver
 const noStaleCalls = { count: 0, older_than_seconds: 21600, oldest: [] };
 
 describe('delivery pages', () => {
-  let harness: RouterTestingHarness;
-  let http: HttpTestingController;
+  const page = pageTest([
+    { path: 'deliveries', component: DeliveryListPage },
+    { path: 'deliveries/:id', component: DeliveryDetailPage },
+  ]);
+  const { q, qa, tick } = page;
 
-  beforeEach(async () => {
-    TestBed.configureTestingModule({
-      providers: testProviders([
-        { path: 'deliveries', component: DeliveryListPage },
-        { path: 'deliveries/:id', component: DeliveryDetailPage },
-      ]),
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
-  });
-
-  afterEach(() => http.verify());
-
-  const q = <T extends HTMLElement>(testid: string): T =>
-    document.querySelector(`[data-testid="${testid}"]`) as T;
-  const qa = (testid: string) => [...document.querySelectorAll(`[data-testid="${testid}"]`)];
-  async function tick(): Promise<void> {
-    await settle();
-    harness.detectChanges();
-  }
   function listRequest(): TestRequest {
-    return http.expectOne((r) => r.url === '/api/admin/deliveries');
+    return page.http.expectOne((r) => r.url === '/api/admin/deliveries');
   }
 
   describe('list', () => {
     async function open(url: string): Promise<TestRequest> {
-      await harness.navigateByUrl(url);
-      http.expectOne('/api/admin/webhooks').flush({ data: [{ id: 'w1', display_name: 'CRM' }] });
-      http.expectOne('/api/admin/event-types').flush({ data: [] });
-      http.expectOne('/api/admin/pbx/stale-calls').flush({ data: noStaleCalls });
+      await page.harness.navigateByUrl(url);
+      page.http
+        .expectOne('/api/admin/webhooks')
+        .flush({ data: [{ id: 'w1', display_name: 'CRM' }] });
+      page.http.expectOne('/api/admin/event-types').flush({ data: [] });
+      page.http.expectOne('/api/admin/pbx/stale-calls').flush({ data: noStaleCalls });
       return listRequest();
     }
 
@@ -202,11 +186,14 @@ describe('delivery pages', () => {
         },
       ],
     };
+    async function openDetail(shown: DeliveryDetail = detail): Promise<void> {
+      await page.harness.navigateByUrl('/deliveries/d1');
+      page.http.expectOne('/api/admin/deliveries/d1').flush({ data: shown });
+      await tick();
+    }
 
     it('shows the payload, the retry count and every attempt, newest first', async () => {
-      await harness.navigateByUrl('/deliveries/d1');
-      http.expectOne('/api/admin/deliveries/d1').flush({ data: detail });
-      await tick();
+      await openDetail();
       expect(q('delivery-retry-count').textContent).toContain('1');
       expect(q('delivery-payload').textContent).toContain('"call_uuid": "c-1"');
       const attempts = qa('delivery-attempt');
@@ -220,11 +207,9 @@ describe('delivery pages', () => {
     it('replays and follows the new attempt until it is recorded', async () => {
       vi.useFakeTimers({ shouldAdvanceTime: true });
       try {
-        await harness.navigateByUrl('/deliveries/d1');
-        http.expectOne('/api/admin/deliveries/d1').flush({ data: detail });
-        await tick();
+        await openDetail();
         q<HTMLButtonElement>('delivery-replay').click();
-        http
+        page.http
           .expectOne({ method: 'POST', url: '/api/admin/deliveries/d1/replay' })
           .flush(
             { data: { ...detail, status: 'pending' } },
@@ -249,13 +234,13 @@ describe('delivery pages', () => {
             },
           ],
         };
-        http.expectOne('/api/admin/deliveries/d1').flush({ data: replayed });
+        page.http.expectOne('/api/admin/deliveries/d1').flush({ data: replayed });
         await tick();
         expect(q('delivery-detail').getAttribute('data-status')).toBe('succeeded');
         expect(qa('delivery-attempt')).toHaveLength(3);
         expect(q('delivery-polling')).toBeNull();
         await vi.advanceTimersByTimeAsync(3000);
-        http.expectNone('/api/admin/deliveries/d1');
+        page.http.expectNone('/api/admin/deliveries/d1');
       } finally {
         vi.useRealTimers();
       }
@@ -269,20 +254,16 @@ describe('delivery pages', () => {
     ] as const)(
       'offers replay of a %s delivery: %s (as the API allows)',
       async (status, enabled) => {
-        await harness.navigateByUrl('/deliveries/d1');
-        http.expectOne('/api/admin/deliveries/d1').flush({ data: { ...detail, status } });
-        await tick();
+        await openDetail({ ...detail, status });
         expect(q('delivery-detail').getAttribute('data-status')).toBe(status);
         expect(q<HTMLButtonElement>('delivery-replay').disabled).toBe(!enabled);
       },
     );
 
     it('reports a 409 when an attempt is already pending', async () => {
-      await harness.navigateByUrl('/deliveries/d1');
-      http.expectOne('/api/admin/deliveries/d1').flush({ data: detail });
-      await tick();
+      await openDetail();
       q<HTMLButtonElement>('delivery-replay').click();
-      http
+      page.http
         .expectOne('/api/admin/deliveries/d1/replay')
         .flush(
           { message: 'An attempt is already pending' },
@@ -294,8 +275,8 @@ describe('delivery pages', () => {
     });
 
     it('shows key, sequence and, when held, the delivery it waits for; follows the link', async () => {
-      await harness.navigateByUrl('/deliveries/d2');
-      http.expectOne('/api/admin/deliveries/d2').flush({
+      await page.harness.navigateByUrl('/deliveries/d2');
+      page.http.expectOne('/api/admin/deliveries/d2').flush({
         data: {
           ...detail,
           id: 'd2',
@@ -314,7 +295,7 @@ describe('delivery pages', () => {
       link.click();
       await tick();
       // The same page shows the head now: it loads it instead of keeping the held one.
-      http.expectOne('/api/admin/deliveries/d1').flush({
+      page.http.expectOne('/api/admin/deliveries/d1').flush({
         data: { ...detail, ordering_key: 'call:c-1', sequence: 1, waiting_for: null },
       });
       await tick();
@@ -323,18 +304,16 @@ describe('delivery pages', () => {
       q<HTMLButtonElement>('delivery-ordering-key').click();
       await tick();
       expect(TestBed.inject(Router).url).toBe('/deliveries?ordering_key=call:c-1&webhook_id=w1');
-      http.expectOne('/api/admin/webhooks').flush({ data: [] });
-      http.expectOne('/api/admin/event-types').flush({ data: [] });
-      http.expectOne('/api/admin/pbx/stale-calls').flush({ data: noStaleCalls });
+      page.http.expectOne('/api/admin/webhooks').flush({ data: [] });
+      page.http.expectOne('/api/admin/event-types').flush({ data: [] });
+      page.http.expectOne('/api/admin/pbx/stale-calls').flush({ data: noStaleCalls });
       const req = listRequest();
       expect(req.request.params.get('ordering_key')).toBe('call:c-1');
       req.flush({ data: [], next_cursor: null });
     });
 
     it('shows "—" for key and sequence when the backend has none', async () => {
-      await harness.navigateByUrl('/deliveries/d1');
-      http.expectOne('/api/admin/deliveries/d1').flush({ data: detail });
-      await tick();
+      await openDetail();
       expect(q('delivery-ordering-key').textContent).toContain('—');
       expect(q('delivery-sequence').textContent).toContain('—');
       expect(q('delivery-held')).toBeNull();

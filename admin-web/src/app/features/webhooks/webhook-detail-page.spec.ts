@@ -1,15 +1,10 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { HttpTestingController } from '@angular/common/http/testing';
 import { Router } from '@angular/router';
-import { RouterTestingHarness } from '@angular/router/testing';
-import { settle, testProviders } from '../../../testing/providers';
+import { settle } from '../../../testing/providers';
+import { StubPage, pageTest } from '../../../testing/page-test';
 import { Webhook } from '../../core/api/api.types';
 import { WebhookDetailPage } from './webhook-detail-page';
 import { aWebhook } from '../../../testing/fixtures';
-
-@Component({ changeDetection: ChangeDetectionStrategy.OnPush, template: 'list' })
-class List {}
 
 const base: Webhook = aWebhook({
   id: 'w1',
@@ -18,37 +13,19 @@ const base: Webhook = aWebhook({
 });
 
 describe('WebhookDetailPage', () => {
-  let harness: RouterTestingHarness;
-  let http: HttpTestingController;
-
-  beforeEach(async () => {
-    TestBed.configureTestingModule({
-      providers: testProviders([
-        { path: 'webhooks', component: List },
-        { path: 'webhooks/:id', component: WebhookDetailPage },
-      ]),
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
-  });
-
-  afterEach(() => http.verify());
-
-  const q = <T extends HTMLElement>(testid: string): T =>
-    document.querySelector(`[data-testid="${testid}"]`) as T;
+  const page = pageTest([
+    { path: 'webhooks', component: StubPage },
+    { path: 'webhooks/:id', component: WebhookDetailPage },
+  ]);
+  const { q, tick } = page;
   async function open(w: Webhook): Promise<void> {
-    await harness.navigateByUrl(`/webhooks/${w.id}`);
-    http.expectOne('/api/admin/webhooks/w1').flush({ data: w });
+    await page.harness.navigateByUrl(`/webhooks/${w.id}`);
+    page.http.expectOne('/api/admin/webhooks/w1').flush({ data: w });
     await settle();
-    http
+    page.http
       .expectOne((r) => r.url === '/api/admin/deliveries' && r.params.get('webhook_id') === 'w1')
       .flush({ data: [], next_cursor: null });
-    await settle();
-    harness.detectChanges();
-  }
-  async function tick(): Promise<void> {
-    await settle();
-    harness.detectChanges();
+    await tick();
   }
 
   it('shows the webhook with its status chip and a copyable id', async () => {
@@ -64,7 +41,7 @@ describe('WebhookDetailPage', () => {
   it('pauses and then offers resume', async () => {
     await open(base);
     q<HTMLButtonElement>('webhook-pause').click();
-    http
+    page.http
       .expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/pause' })
       .flush({ data: { ...base, status: 'paused' } });
     await tick();
@@ -82,7 +59,9 @@ describe('WebhookDetailPage', () => {
     });
     expect(q('webhook-suspension-reason').textContent).toContain('50 deliveries in a row');
     q<HTMLButtonElement>('webhook-reenable').click();
-    http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/resume' }).flush({ data: base });
+    page.http
+      .expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/resume' })
+      .flush({ data: base });
     await tick();
     expect(q('webhook-suspension')).toBeNull();
   });
@@ -93,7 +72,7 @@ describe('WebhookDetailPage', () => {
     await tick();
     q<HTMLButtonElement>('confirm-ok').click();
     await tick();
-    http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/rotate-secret' }).flush({
+    page.http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/rotate-secret' }).flush({
       data: { ...base, secret_rotated_at: '2026-01-03T00:00:00Z' },
       secret: 'N'.repeat(32),
     });
@@ -118,7 +97,7 @@ describe('WebhookDetailPage', () => {
     expect(ok.disabled).toBe(false);
     ok.click();
     await tick();
-    http
+    page.http
       .expectOne({ method: 'DELETE', url: '/api/admin/webhooks/w1' })
       .flush(null, { status: 204, statusText: 'No Content' });
     await tick();
@@ -130,7 +109,7 @@ describe('WebhookDetailPage', () => {
     q<HTMLButtonElement>('webhook-send-test').click();
     await tick();
     q<HTMLButtonElement>('test-event-send').click();
-    const req = http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/test' });
+    const req = page.http.expectOne({ method: 'POST', url: '/api/admin/webhooks/w1/test' });
     expect(req.request.body).toEqual({ event: 'pbx.call.hangup' });
     req.flush({
       data: {
@@ -197,7 +176,7 @@ describe('WebhookDetailPage', () => {
 
       await vi.advanceTimersByTimeAsync(5000);
       const until = new Date(Date.now() + 10_000).toISOString();
-      http.expectOne('/api/admin/webhooks/w1').flush({
+      page.http.expectOne('/api/admin/webhooks/w1').flush({
         data: { ...laned, lane: { ...laned.lane, throttled_until: until } },
       });
       await tick();

@@ -1,7 +1,4 @@
-import { TestBed } from '@angular/core/testing';
-import { HttpTestingController } from '@angular/common/http/testing';
-import { RouterTestingHarness } from '@angular/router/testing';
-import { settle, testProviders } from '../../../testing/providers';
+import { pageTest } from '../../../testing/page-test';
 import { Webhook } from '../../core/api/api.types';
 import { LANE_REFRESH_MS } from './lane';
 import { WebhookListPage } from './webhook-list-page';
@@ -16,21 +13,24 @@ const hook = (id: string, over: Partial<Webhook> = {}): Webhook =>
     ...over,
   });
 
-describe('WebhookListPage: live lanes', () => {
-  let harness: RouterTestingHarness;
-  let http: HttpTestingController;
+/** A lane as the API reads it: requests open, deliveries due, the oldest due, throttled until. */
+function lane(
+  in_flight: number,
+  due: number,
+  oldest_due_at: string | null,
+  throttled_until: string | null,
+): Webhook['lane'] {
+  return { in_flight, due, oldest_due_at, throttled_until };
+}
 
-  beforeEach(async () => {
+describe('WebhookListPage: live lanes', () => {
+  beforeEach(() => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    TestBed.configureTestingModule({
-      providers: testProviders([{ path: 'webhooks', component: WebhookListPage }]),
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
   });
+  const page = pageTest([{ path: 'webhooks', component: WebhookListPage }]);
+  const { tick } = page;
 
   afterEach(() => {
-    http.verify();
     vi.useRealTimers();
   });
 
@@ -38,34 +38,18 @@ describe('WebhookListPage: live lanes', () => {
     document.querySelector(`[data-testid="webhook-row"][data-webhook-id="${id}"]`) as HTMLElement;
   const cell = (id: string, testid: string): HTMLElement | null =>
     row(id).querySelector(`[data-testid="${testid}"]`);
-  async function tick(): Promise<void> {
-    await settle();
-    harness.detectChanges();
-  }
 
   it('shows in flight, backlog and oldest waiting, flags a throttled lane and refreshes every 5 s', async () => {
     const now = Date.now();
-    const healthy = hook('a', {
-      max_in_flight: 8,
-      lane: {
-        in_flight: 2,
-        due: 3,
-        oldest_due_at: new Date(now - 1000).toISOString(),
-        throttled_until: null,
-      },
-    });
+    const at = (ms: number) => new Date(now + ms).toISOString();
+    const healthy = hook('a', { max_in_flight: 8, lane: lane(2, 3, at(-1000), null) });
     const throttled = hook('b', {
       max_in_flight: 4,
-      lane: {
-        in_flight: 0,
-        due: 1500,
-        oldest_due_at: new Date(now - 300_000).toISOString(),
-        throttled_until: new Date(now + 30_000).toISOString(),
-      },
+      lane: lane(0, 1500, at(-300_000), at(30_000)),
     });
     const older = hook('c', { lane: undefined, max_in_flight: undefined }); // no lane read
-    await harness.navigateByUrl('/webhooks');
-    http.expectOne('/api/admin/webhooks').flush({ data: [healthy, throttled, older] });
+    await page.harness.navigateByUrl('/webhooks');
+    page.http.expectOne('/api/admin/webhooks').flush({ data: [healthy, throttled, older] });
     await tick();
 
     expect(cell('a', 'webhook-row-lane')!.getAttribute('data-lane-state')).toBe('sending');
@@ -85,33 +69,30 @@ describe('WebhookListPage: live lanes', () => {
     expect(cell('c', 'webhook-row-lane')!.textContent).toContain('—');
 
     await vi.advanceTimersByTimeAsync(LANE_REFRESH_MS);
-    const drained = {
-      ...throttled,
-      lane: { in_flight: 0, due: 0, oldest_due_at: null, throttled_until: null },
-    };
-    http.expectOne('/api/admin/webhooks').flush({ data: [healthy, drained, older] });
+    const drained = { ...throttled, lane: lane(0, 0, null, null) };
+    page.http.expectOne('/api/admin/webhooks').flush({ data: [healthy, drained, older] });
     await tick();
     expect(cell('b', 'webhook-row-lane')!.getAttribute('data-lane-state')).toBe('idle');
     expect(row('b').classList).not.toContain('flagged');
-    http.expectNone((r) => r.url === '/api/admin/deliveries'); // stats came with the webhooks
+    page.http.expectNone((r) => r.url === '/api/admin/deliveries'); // stats came with the webhooks
   });
 
   it('keeps the rows on a failed refresh, and does not poll a hidden page', async () => {
-    await harness.navigateByUrl('/webhooks');
-    http.expectOne('/api/admin/webhooks').flush({ data: [hook('a')] });
+    await page.harness.navigateByUrl('/webhooks');
+    page.http.expectOne('/api/admin/webhooks').flush({ data: [hook('a')] });
     await tick();
     await vi.advanceTimersByTimeAsync(LANE_REFRESH_MS);
-    http
+    page.http
       .expectOne('/api/admin/webhooks')
       .flush({ message: 'Down' }, { status: 503, statusText: 'x' });
     await tick();
     expect(row('a')).not.toBeNull();
-    expect(document.querySelector('[data-testid="webhooks-error"]')).toBeNull();
+    expect(page.q('webhooks-error')).toBeNull();
 
     const hidden = vi.spyOn(document, 'hidden', 'get').mockReturnValue(true);
     try {
       await vi.advanceTimersByTimeAsync(LANE_REFRESH_MS * 2);
-      http.expectNone('/api/admin/webhooks');
+      page.http.expectNone('/api/admin/webhooks');
     } finally {
       hidden.mockRestore();
     }
