@@ -74,16 +74,40 @@ function ratioToB(m: Measured, p99: number | undefined): number {
 export const failmixX = (m = measured()) => ratioToB(m, m.d?.healthyLatencyMs.p99);
 export const hangX = (m = measured()) => ratioToB(m, m.g?.healthyLatencyMs.p99);
 
+/** One run's deliveries per second ÷ another's, met from `min` up. */
+function throughputRatio(
+  name: string,
+  perSecond: number,
+  basePerSecond: number,
+  min: number,
+): Goal {
+  const ratio = perSecond / basePerSecond;
+  return {
+    name,
+    value: `${ratio.toFixed(2)} (${perSecond} / ${basePerSecond} per s)`,
+    target: `≥ ${min}`,
+    met: ratio >= min,
+  };
+}
+
+/**
+ * A healthy p99 against (b)'s (`x` = p99 ÷ (b)'s p99), met up to 1.5×; `atLeast` when the p99 is
+ * only a lower bound.
+ */
+function p99Ratio(name: string, p99: number, x: number, atLeast = false): Goal {
+  const bound = atLeast ? '≥ ' : '';
+  return {
+    name,
+    value: `${bound}${p99} ms (${bound}${x.toFixed(2)}×)`,
+    target: '≤ 1.5×',
+    met: x <= 1.5,
+  };
+}
+
 function throughputGoals(m: Measured): Goal[] {
   const out: Goal[] = [];
   if (m.base && m.a) {
-    const ratio = m.a.perSecond / m.base.perSecond;
-    out.push({
-      name: 'throughput (a) ÷ baseline',
-      value: `${ratio.toFixed(2)} (${m.a.perSecond} / ${m.base.perSecond} per s)`,
-      target: '≥ 1.5',
-      met: ratio >= 1.5,
-    });
+    out.push(throughputRatio('throughput (a) ÷ baseline', m.a.perSecond, m.base.perSecond, 1.5));
   }
   if (m.i && !m.i.supported) {
     out.push({
@@ -93,13 +117,7 @@ function throughputGoals(m: Measured): Goal[] {
       met: null,
     });
   } else if (m.a && m.i) {
-    const ratio = m.i.perSecond / m.a.perSecond;
-    out.push({
-      name: 'ordered (i) ÷ unordered (a)',
-      value: `${ratio.toFixed(2)} (${m.i.perSecond} / ${m.a.perSecond} per s)`,
-      target: '≥ 0.8',
-      met: ratio >= 0.8,
-    });
+    out.push(throughputRatio('ordered (i) ÷ unordered (a)', m.i.perSecond, m.a.perSecond, 0.8));
   }
   if (m.f) {
     // Judged right after the run (under-load heap), not after the idle pause.
@@ -138,23 +156,13 @@ function latencyGoals(m: Measured): Goal[] {
   }
   const fx = failmixX(m);
   if (m.d && !Number.isNaN(fx)) {
-    out.push({
-      name: 'failmix_x: (d) healthy p99 ÷ (b) p99',
-      value: `${m.d.healthyLatencyMs.p99} ms (${fx.toFixed(2)}×)`,
-      target: '≤ 1.5×',
-      met: fx <= 1.5,
-    });
+    out.push(p99Ratio('failmix_x: (d) healthy p99 ÷ (b) p99', m.d.healthyLatencyMs.p99, fx));
   }
   const hx = hangX(m);
   if (m.g && !Number.isNaN(hx)) {
     // Healthy deliveries still missing at the deadline make the p99 a lower bound.
-    const atLeast = m.g.healthyCensored > 0 ? '≥ ' : '';
-    out.push({
-      name: 'hang_x: (g) healthy p99 ÷ (b) p99',
-      value: `${atLeast}${m.g.healthyLatencyMs.p99} ms (${atLeast}${hx.toFixed(2)}×)`,
-      target: '≤ 1.5×',
-      met: hx <= 1.5,
-    });
+    const atLeast = m.g.healthyCensored > 0;
+    out.push(p99Ratio('hang_x: (g) healthy p99 ÷ (b) p99', m.g.healthyLatencyMs.p99, hx, atLeast));
   }
   if (m.e) {
     const p95 = m.e.latencyMs.p95;
@@ -194,12 +202,7 @@ function backlogGoals(m: Measured): Goal[] {
   const out: Goal[] = [];
   const x = ratioToB(m, h.healthyLatencyMs.p99);
   if (!Number.isNaN(x)) {
-    out.push({
-      name: '(h) healthy p99 ÷ (b) p99 while draining',
-      value: `${h.healthyLatencyMs.p99} ms (${x.toFixed(2)}×)`,
-      target: '≤ 1.5×',
-      met: x <= 1.5,
-    });
+    out.push(p99Ratio('(h) healthy p99 ÷ (b) p99 while draining', h.healthyLatencyMs.p99, x));
   }
   const u = h.redis.usedMemoryMb;
   out.push({

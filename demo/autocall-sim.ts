@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiClient, describeError, repeatRounds, sleep } from './api-client';
-import { asTyped, between, fullName, mobile, weighted } from './data';
+import { asTyped, between, callMix, fullName, mobile } from './data';
 
 /**
  * An AutoCall deployment: a campaign manager (its own machine token) creates a campaign, imports
@@ -27,8 +27,14 @@ const CAMPAIGNS = [
   'Nhắc thanh toán hóa đơn',
   'Xác nhận đơn hàng online',
 ];
-/** The first campaign's calls, in order, so every kind of event shows up at once. */
-const FIRST_PLANS: Plan[] = ['transfer', 'confirm', 'no_answer'];
+/** The first campaign's calls go in this order, so every kind of event shows up at once. */
+const planOf = callMix<Plan>(['transfer', 'confirm', 'no_answer'], {
+  confirm: 35,
+  reschedule: 15,
+  transfer: 20,
+  no_answer: 20,
+  busy: 10,
+});
 const CONCURRENCY = 2;
 
 export function simulateAutocall(opts: {
@@ -107,16 +113,7 @@ export function simulateAutocall(opts: {
     while (!signal.aborted) {
       const stopDialing = manualFinish && done >= 2;
       while (!stopDialing && inFlight.size < CONCURRENCY && next < leads.length) {
-        const plan: Plan = first
-          ? FIRST_PLANS[next % FIRST_PLANS.length]
-          : weighted<Plan>([
-              ['confirm', 35],
-              ['reschedule', 15],
-              ['transfer', 20],
-              ['no_answer', 20],
-              ['busy', 10],
-            ]);
-        const p: Promise<void> = call(leads[next], plan, pace)
+        const p: Promise<void> = call(leads[next], planOf(first, next), pace)
           .catch((err: unknown) => {
             if (!signal.aborted) opts.onError(describeError('AutoCall', err));
           })

@@ -22,6 +22,19 @@ export function weighted<T>(choices: readonly (readonly [T, number])[]): T {
   return choices[choices.length - 1][0];
 }
 
+/**
+ * A simulator's mix of kinds of call: the first ones go through `script` in turn (so every kind
+ * shows up within seconds of the start), the later ones are picked by their weight (every kind has
+ * one).
+ */
+export function callMix<T extends string>(
+  script: readonly T[],
+  weights: Record<T, number>,
+): (scripted: boolean, index: number) => T {
+  const choices = Object.entries(weights) as [T, number][];
+  return (scripted, index) => (scripted ? script[index % script.length] : weighted(choices));
+}
+
 const FAMILY = [
   'Nguyễn',
   'Trần',

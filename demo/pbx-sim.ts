@@ -4,7 +4,7 @@ import type {
   SimulatedCall,
 } from '../tools/fake-freeswitch/fake-freeswitch';
 import { ApiClient, sleep } from './api-client';
-import { between, mobile, pick, weighted } from './data';
+import { between, callMix, mobile, pick } from './data';
 
 /**
  * The simulated PBX's traffic: a few phone lines that keep ringing the agents' extensions. Each
@@ -21,7 +21,13 @@ const QUEUES: Record<string, string> = { '842873001234': 'sales', '842473005678'
 const GATEWAYS = ['viettel-sip-01', 'vnpt-sip-02', 'mobifone-sip-01'];
 const DOMAIN = 'pbx.zorio.local';
 /** The first call of each line is short and different, so every kind shows up within seconds. */
-const FIRST_CALLS: Scenario[] = ['answered', 'no_answer', 'busy'];
+const scenarioOf = callMix<Scenario>(['answered', 'no_answer', 'busy'], {
+  answered: 55,
+  internal: 10,
+  no_answer: 15,
+  busy: 10,
+  cancelled: 10,
+});
 
 export interface PbxSimulation {
   /** Resolves when every line has stopped (in-flight calls keep playing on the fake switch). */
@@ -44,15 +50,7 @@ export function simulatePbx(opts: {
     let first = true;
     await sleep(line * 700, opts.signal);
     while (!opts.signal.aborted) {
-      const scenario: Scenario = first
-        ? FIRST_CALLS[line % FIRST_CALLS.length]
-        : weighted<Scenario>([
-            ['answered', 55],
-            ['internal', 10],
-            ['no_answer', 15],
-            ['busy', 10],
-            ['cancelled', 10],
-          ]);
+      const scenario = scenarioOf(first, line);
       const free = EXTENSIONS.filter((e) => !busy.has(e));
       if (free.length === 0) {
         await sleep(1000, opts.signal);
