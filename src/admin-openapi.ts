@@ -1,4 +1,4 @@
-import { applyDecorators, type INestApplication, type Type } from '@nestjs/common';
+import { applyDecorators, Controller, type INestApplication, type Type } from '@nestjs/common';
 import {
   ApiCookieAuth,
   ApiProperty,
@@ -25,10 +25,11 @@ const SECURITY_SCHEME = 'session';
 
 /**
  * A console controller: session cookie (plus `X-XSRF-TOKEN` on mutations), with the errors every
- * such route can answer.
+ * such route can answer. With `path`, it is also the controller at `/api/admin/<path>`.
  */
-export function AdminController(tag: string): ClassDecorator {
+export function AdminController(tag: string, path?: string): ClassDecorator {
   return applyDecorators(
+    ...(path === undefined ? [] : [Controller(`api/admin/${path}`)]),
     ApiTags(tag),
     ApiCookieAuth(SECURITY_SCHEME),
     ApiResponse({

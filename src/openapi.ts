@@ -1,4 +1,4 @@
-import { applyDecorators, type Type } from '@nestjs/common';
+import { applyDecorators, Controller, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   ApiBearerAuth,
@@ -90,11 +90,13 @@ export function PageOf<T>(model: Type<T>): Type<{ data: T[]; meta: PageMeta }> {
 }
 
 /**
- * A domain controller: machine tokens with `scope` only (enforced by the global guard), described
- * with the bearer scheme, the scope (`x-zorio-scope`) and the errors every such route can answer.
+ * A domain controller at `/api/<path>`: machine tokens with `scope` only (enforced by the global
+ * guard), described with the bearer scheme, the scope (`x-zorio-scope`) and the errors every such
+ * route can answer.
  */
-export function DomainController(scope: Scope, tag: string): ClassDecorator {
+export function DomainController(scope: Scope, tag: string, path: string): ClassDecorator {
   return applyDecorators(
+    Controller(`api/${path}`),
     ApiToken(scope),
     ApiTags(tag),
     ApiBearerAuth(SECURITY_SCHEME),

@@ -1,4 +1,4 @@
-import { Injectable, PipeTransform } from '@nestjs/common';
+import { Injectable, Param, PipeTransform } from '@nestjs/common';
 import { NotFound } from './errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,3 +26,9 @@ export class IntParam implements PipeTransform<string, number> {
     return n;
   }
 }
+
+/** The `:id` path parameter of a UUID-keyed resource (404 when it is not a UUID). */
+export const UuidId = (): ParameterDecorator => Param('id', UuidParam);
+
+/** The `:id` path parameter of an integer-keyed resource (404 when it is not one). */
+export const IntId = (): ParameterDecorator => Param('id', IntParam);

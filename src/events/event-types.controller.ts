@@ -1,12 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
+import { Get } from '@nestjs/common';
 import { ApiOkResponse } from '@nestjs/swagger';
 import { AdminController } from '../admin-openapi';
 import { AppConfig } from '../config/app-config';
 import { EVENT_NAMES, EVENT_TYPES } from './catalogue';
 import { EventTypeList } from './dto/event-type.dto';
 
-@AdminController('Event types')
-@Controller('api/admin/event-types')
+@AdminController('Event types', 'event-types')
 export class EventTypesController {
   constructor(private readonly config: AppConfig) {}
 

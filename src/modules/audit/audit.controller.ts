@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import { BadRequestException, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { AdminController } from '../../admin-openapi';
 import { ApiErrors } from '../../openapi';
@@ -32,8 +32,7 @@ const MAX_BIGINT = 9_223_372_036_854_775_807n;
 const validCursor = (cursor: string): boolean =>
   /^\d{1,19}$/.test(cursor) && BigInt(cursor) <= MAX_BIGINT;
 
-@AdminController('Audit log')
-@Controller('api/admin/audit-log')
+@AdminController('Audit log', 'audit-log')
 @Roles('admin', 'auditor')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}

@@ -1,16 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AdminController } from '../../admin-openapi';
 import { Actor, CurrentActor } from '../../common/actor';
-import { UuidParam } from '../../common/uuid.pipe';
+import { UuidId } from '../../common/uuid.pipe';
 import { ApiTokensService } from './api-tokens.service';
 import { ApiErrors } from '../../openapi';
 import { ApiTokenCreated, ApiTokenList } from './dto/api-token-response.dto';
 import { CreateApiTokenDto } from './dto/api-token.dto';
 import { presentApiToken } from './entities/api-token.entity';
 
-@AdminController('API tokens')
-@Controller('api/admin/api-tokens')
+@AdminController('API tokens', 'api-tokens')
 export class ApiTokensController {
   constructor(private readonly tokens: ApiTokensService) {}
 
@@ -35,7 +34,7 @@ export class ApiTokensController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked at once' })
   @ApiErrors(404)
-  async revoke(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<void> {
+  async revoke(@CurrentActor() actor: Actor, @UuidId() id: string): Promise<void> {
     await this.tokens.revoke(actor, id);
   }
 }

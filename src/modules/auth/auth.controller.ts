@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiResponse } from '@nestjs/swagger';
 import { AdminController } from '../../admin-openapi';
@@ -25,8 +25,7 @@ import { ChangePasswordDto } from './dto/user.dto';
 import { SESSION_COOKIE, XSRF_COOKIE, issueSession } from './session';
 import { UsersService } from './users.service';
 
-@AdminController('Session')
-@Controller('api/admin/auth')
+@AdminController('Session', 'auth')
 export class AuthController {
   constructor(
     private readonly users: UsersService,

@@ -1,16 +1,15 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Get, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AdminController } from '../../admin-openapi';
 import { ApiErrors } from '../../openapi';
 import { Actor, CurrentActor } from '../../common/actor';
-import { UuidParam } from '../../common/uuid.pipe';
+import { UuidId } from '../../common/uuid.pipe';
 import { UserEnvelope, UserList } from './dto/user-response.dto';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { presentUser } from './entities/user.entity';
 import { UsersService } from './users.service';
 
-@AdminController('Users')
-@Controller('api/admin/users')
+@AdminController('Users', 'users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
@@ -32,7 +31,7 @@ export class UsersController {
   @ApiErrors(400, 404, 409, 422)
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id', UuidParam) id: string,
+    @UuidId() id: string,
     @Body() dto: UpdateUserDto,
   ): Promise<UserEnvelope> {
     return { data: presentUser(await this.users.update(actor, id, dto)) };

@@ -1,12 +1,11 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiErrors, DomainController } from '../../openapi';
 import { AutocallService } from './autocall.service';
 import { AutocallCallResponse, CallEventDto } from './dto/call-event.dto';
 import { presentAutocallCall } from './entities/autocall-call.entity';
 
-@DomainController('autocall_api_access', 'AutoCall')
-@Controller('api/autocall/calls')
+@DomainController('autocall_api_access', 'AutoCall', 'autocall/calls')
 export class AutocallCallsController {
   constructor(private readonly autocall: AutocallService) {}
 

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { listPage } from '../../common/paging';
 import { PageQuery } from '../../common/query-dto';
-import { IntParam } from '../../common/uuid.pipe';
+import { IntId } from '../../common/uuid.pipe';
 import { ApiErrors, ApiPaging, DomainController } from '../../openapi';
 import { AutocallService, LifecycleAction } from './autocall.service';
 import {
@@ -17,8 +18,18 @@ import { presentAutocallLead } from './entities/autocall-lead.entity';
 
 const EMPTY = { total_leads: 0, pending_leads: 0, completed_leads: 0 };
 
-@DomainController('autocall_api_access', 'AutoCall')
-@Controller('api/autocall/campaigns')
+/** A lifecycle route, `POST :id/<action>`: the campaign after it, or 409 when its status forbids it. */
+const Transition = (action: LifecycleAction, summary: string, description: string) =>
+  applyDecorators(
+    Post(`:id/${action}`),
+    HttpCode(200),
+    ApiOperation({ summary, description }),
+    ApiParam({ name: 'id', type: Number }),
+    ApiOkResponse({ type: AutocallCampaignResponse }),
+    ApiErrors(404, 409),
+  );
+
+@DomainController('autocall_api_access', 'AutoCall', 'autocall/campaigns')
 export class AutocallCampaignsController {
   constructor(private readonly autocall: AutocallService) {}
 
@@ -35,15 +46,15 @@ export class AutocallCampaignsController {
   @ApiOkResponse({ type: AutocallCampaignListResponse })
   @ApiErrors(400)
   @ApiPaging()
-  async list(@Query() query: PageQuery) {
-    const page = query.page ?? 1;
-    const perPage = query.per_page ?? 50;
-    const { rows, total } = await this.autocall.listCampaigns(page, perPage);
-    const counts = await this.autocall.counts(rows.map((c) => c.id));
-    return {
-      data: rows.map((c) => presentAutocallCampaign(c, counts.get(c.id) ?? EMPTY)),
-      meta: { page, per_page: perPage, total },
-    };
+  list(@Query() query: PageQuery) {
+    return listPage(
+      query,
+      (page, perPage) => this.autocall.listCampaigns(page, perPage),
+      async (rows) => {
+        const counts = await this.autocall.counts(rows.map((c) => c.id));
+        return rows.map((c) => presentAutocallCampaign(c, counts.get(c.id) ?? EMPTY));
+      },
+    );
   }
 
   @Get(':id')
@@ -51,7 +62,7 @@ export class AutocallCampaignsController {
   @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: AutocallCampaignResponse })
   @ApiErrors(404)
-  async get(@Param('id', IntParam) id: number) {
+  async get(@IntId() id: number) {
     return this.present(await this.autocall.getCampaign(id));
   }
 
@@ -61,11 +72,12 @@ export class AutocallCampaignsController {
   @ApiOkResponse({ type: AutocallLeadListResponse })
   @ApiErrors(400, 404)
   @ApiPaging()
-  async leads(@Param('id', IntParam) id: number, @Query() query: PageQuery) {
-    const page = query.page ?? 1;
-    const perPage = query.per_page ?? 50;
-    const { rows, total } = await this.autocall.listLeads(id, page, perPage);
-    return { data: rows.map(presentAutocallLead), meta: { page, per_page: perPage, total } };
+  leads(@IntId() id: number, @Query() query: PageQuery) {
+    return listPage(
+      query,
+      (page, perPage) => this.autocall.listLeads(id, page, perPage),
+      (rows) => rows.map(presentAutocallLead),
+    );
   }
 
   @Post(':id/leads/import')
@@ -81,60 +93,43 @@ export class AutocallCampaignsController {
   @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: AutocallImportResponse })
   @ApiErrors(400, 404, 409, 413, 422)
-  async importLeads(@Param('id', IntParam) id: number, @Body() dto: ImportAutocallLeadsDto) {
+  async importLeads(@IntId() id: number, @Body() dto: ImportAutocallLeadsDto) {
     return { data: await this.autocall.importLeads(id, dto.leads) };
   }
 
-  @Post(':id/start')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Start a draft campaign',
-    description: 'Publishes `autocall.campaign.started`; 409 unless draft.',
-  })
-  @ApiParam({ name: 'id', type: Number })
-  @ApiOkResponse({ type: AutocallCampaignResponse })
-  @ApiErrors(404, 409)
-  start(@Param('id', IntParam) id: number) {
+  @Transition(
+    'start',
+    'Start a draft campaign',
+    'Publishes `autocall.campaign.started`; 409 unless draft.',
+  )
+  start(@IntId() id: number) {
     return this.act(id, 'start');
   }
 
-  @Post(':id/pause')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Pause a running campaign',
-    description: 'Publishes `autocall.campaign.paused`; 409 unless running.',
-  })
-  @ApiParam({ name: 'id', type: Number })
-  @ApiOkResponse({ type: AutocallCampaignResponse })
-  @ApiErrors(404, 409)
-  pause(@Param('id', IntParam) id: number) {
+  @Transition(
+    'pause',
+    'Pause a running campaign',
+    'Publishes `autocall.campaign.paused`; 409 unless running.',
+  )
+  pause(@IntId() id: number) {
     return this.act(id, 'pause');
   }
 
-  @Post(':id/resume')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Resume a paused campaign',
-    description: 'Publishes `autocall.campaign.resumed`; 409 unless paused.',
-  })
-  @ApiParam({ name: 'id', type: Number })
-  @ApiOkResponse({ type: AutocallCampaignResponse })
-  @ApiErrors(404, 409)
-  resume(@Param('id', IntParam) id: number) {
+  @Transition(
+    'resume',
+    'Resume a paused campaign',
+    'Publishes `autocall.campaign.resumed`; 409 unless paused.',
+  )
+  resume(@IntId() id: number) {
     return this.act(id, 'resume');
   }
 
-  @Post(':id/finish')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Finish a running or paused campaign',
-    description:
-      'Publishes `autocall.campaign.finished` with `finished_reason: "manual"`; 409 unless running or paused.',
-  })
-  @ApiParam({ name: 'id', type: Number })
-  @ApiOkResponse({ type: AutocallCampaignResponse })
-  @ApiErrors(404, 409)
-  finish(@Param('id', IntParam) id: number) {
+  @Transition(
+    'finish',
+    'Finish a running or paused campaign',
+    'Publishes `autocall.campaign.finished` with `finished_reason: "manual"`; 409 unless running or paused.',
+  )
+  finish(@IntId() id: number) {
     return this.act(id, 'finish');
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Get, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -8,14 +8,14 @@ import {
   ApiResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { listPage } from '../../common/paging';
 import { UuidParam } from '../../common/uuid.pipe';
 import { ApiErrors, ApiPaging, DomainController } from '../../openapi';
 import { CdrService } from './cdr.service';
 import { CdrDocument, CdrListQuery, CdrListResponse, CdrResponse } from './dto/cdr.dto';
 import { presentCdr } from './entities/pbx-cdr.entity';
 
-@DomainController('pbx_api_access', 'PBX')
-@Controller('api/pbx/cdr')
+@DomainController('pbx_api_access', 'PBX', 'pbx/cdr')
 export class CdrController {
   constructor(private readonly cdrs: CdrService) {}
 
@@ -57,16 +57,12 @@ export class CdrController {
   @ApiOkResponse({ type: CdrListResponse })
   @ApiErrors(400, 422)
   @ApiPaging()
-  async list(@Query() query: CdrListQuery) {
-    const page = query.page ?? 1;
-    const perPage = query.per_page ?? 50;
-    const { rows, total } = await this.cdrs.list({
-      from: query.from,
-      to: query.to,
-      page,
-      perPage,
-    });
-    return { data: rows.map(presentCdr), meta: { page, per_page: perPage, total } };
+  list(@Query() query: CdrListQuery) {
+    return listPage(
+      query,
+      (page, perPage) => this.cdrs.list({ from: query.from, to: query.to, page, perPage }),
+      (rows) => rows.map(presentCdr),
+    );
   }
 
   @Get(':uuid')

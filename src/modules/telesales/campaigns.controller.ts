@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { listPage } from '../../common/paging';
 import { PageQuery } from '../../common/query-dto';
-import { IntParam } from '../../common/uuid.pipe';
+import { IntId } from '../../common/uuid.pipe';
 import { ApiErrors, ApiPaging, DomainController } from '../../openapi';
 import {
   CreateTelesalesCampaignDto,
@@ -19,8 +20,10 @@ import { presentTelesalesCampaign } from './entities/telesales-campaign.entity';
 import { leadPayload } from './entities/telesales-lead.entity';
 import { TelesalesService } from './telesales.service';
 
-@DomainController('telesales_api_access', 'Telesales')
-@Controller('api/telesales/campaigns')
+/** The counts of a campaign with no lead yet. */
+const NO_LEADS = { total_leads: 0, dialed_leads: 0 };
+
+@DomainController('telesales_api_access', 'Telesales', 'telesales/campaigns')
 export class TelesalesCampaignsController {
   constructor(private readonly telesales: TelesalesService) {}
 
@@ -30,7 +33,7 @@ export class TelesalesCampaignsController {
   @ApiErrors(400, 422)
   async create(@Body() dto: CreateTelesalesCampaignDto) {
     const campaign = await this.telesales.createCampaign(dto);
-    return { data: presentTelesalesCampaign(campaign, { total_leads: 0, dialed_leads: 0 }) };
+    return { data: presentTelesalesCampaign(campaign, NO_LEADS) };
   }
 
   @Get()
@@ -38,17 +41,15 @@ export class TelesalesCampaignsController {
   @ApiOkResponse({ type: TelesalesCampaignListResponse })
   @ApiErrors(400)
   @ApiPaging()
-  async list(@Query() query: PageQuery) {
-    const page = query.page ?? 1;
-    const perPage = query.per_page ?? 50;
-    const { rows, total } = await this.telesales.listCampaigns(page, perPage);
-    const counts = await this.telesales.counts(rows.map((c) => c.id));
-    return {
-      data: rows.map((c) =>
-        presentTelesalesCampaign(c, counts.get(c.id) ?? { total_leads: 0, dialed_leads: 0 }),
-      ),
-      meta: { page, per_page: perPage, total },
-    };
+  list(@Query() query: PageQuery) {
+    return listPage(
+      query,
+      (page, perPage) => this.telesales.listCampaigns(page, perPage),
+      async (rows) => {
+        const counts = await this.telesales.counts(rows.map((c) => c.id));
+        return rows.map((c) => presentTelesalesCampaign(c, counts.get(c.id) ?? NO_LEADS));
+      },
+    );
   }
 
   @Get(':id')
@@ -56,15 +57,10 @@ export class TelesalesCampaignsController {
   @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: TelesalesCampaignResponse })
   @ApiErrors(404)
-  async get(@Param('id', IntParam) id: number) {
+  async get(@IntId() id: number) {
     const campaign = await this.telesales.getCampaign(id);
     const counts = await this.telesales.counts([id]);
-    return {
-      data: presentTelesalesCampaign(
-        campaign,
-        counts.get(id) ?? { total_leads: 0, dialed_leads: 0 },
-      ),
-    };
+    return { data: presentTelesalesCampaign(campaign, counts.get(id) ?? NO_LEADS) };
   }
 
   @Get(':id/leads')
@@ -73,11 +69,12 @@ export class TelesalesCampaignsController {
   @ApiOkResponse({ type: TelesalesLeadListResponse })
   @ApiErrors(400, 404)
   @ApiPaging()
-  async leads(@Param('id', IntParam) id: number, @Query() query: PageQuery) {
-    const page = query.page ?? 1;
-    const perPage = query.per_page ?? 50;
-    const { rows, total } = await this.telesales.listLeads(id, page, perPage);
-    return { data: rows.map(leadPayload), meta: { page, per_page: perPage, total } };
+  leads(@IntId() id: number, @Query() query: PageQuery) {
+    return listPage(
+      query,
+      (page, perPage) => this.telesales.listLeads(id, page, perPage),
+      (rows) => rows.map(leadPayload),
+    );
   }
 
   @Post(':id/leads')
@@ -90,7 +87,7 @@ export class TelesalesCampaignsController {
   @ApiParam({ name: 'id', type: Number })
   @ApiCreatedResponse({ type: TelesalesLeadResponse })
   @ApiErrors(400, 404, 409, 422)
-  async createLead(@Param('id', IntParam) id: number, @Body() dto: CreateTelesalesLeadDto) {
+  async createLead(@IntId() id: number, @Body() dto: CreateTelesalesLeadDto) {
     return { data: leadPayload(await this.telesales.createLead(id, dto)) };
   }
 
@@ -106,7 +103,7 @@ export class TelesalesCampaignsController {
   @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: ImportResponse })
   @ApiErrors(400, 404, 409, 413, 422)
-  async bulkImport(@Param('id', IntParam) id: number, @Body() dto: BulkImportTelesalesLeadsDto) {
+  async bulkImport(@IntId() id: number, @Body() dto: BulkImportTelesalesLeadsDto) {
     return { data: await this.telesales.importLeads(id, dto.leads) };
   }
 }

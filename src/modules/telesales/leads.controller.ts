@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Get, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
-import { IntParam } from '../../common/uuid.pipe';
+import { IntId } from '../../common/uuid.pipe';
 import { ApiErrors, DomainController } from '../../openapi';
 import {
   CreateDispositionDto,
@@ -12,8 +12,7 @@ import { dispositionPayload } from './entities/telesales-disposition.entity';
 import { leadPayload } from './entities/telesales-lead.entity';
 import { TelesalesService } from './telesales.service';
 
-@DomainController('telesales_api_access', 'Telesales')
-@Controller('api/telesales/leads')
+@DomainController('telesales_api_access', 'Telesales', 'telesales/leads')
 export class TelesalesLeadsController {
   constructor(private readonly telesales: TelesalesService) {}
 
@@ -22,7 +21,7 @@ export class TelesalesLeadsController {
   @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: TelesalesLeadResponse })
   @ApiErrors(404)
-  async get(@Param('id', IntParam) id: number) {
+  async get(@IntId() id: number) {
     return { data: leadPayload(await this.telesales.getLead(id)) };
   }
 
@@ -35,7 +34,7 @@ export class TelesalesLeadsController {
   @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: TelesalesLeadResponse })
   @ApiErrors(400, 404, 422)
-  async update(@Param('id', IntParam) id: number, @Body() dto: UpdateTelesalesLeadDto) {
+  async update(@IntId() id: number, @Body() dto: UpdateTelesalesLeadDto) {
     return { data: leadPayload(await this.telesales.updateLead(id, dto)) };
   }
 
@@ -50,7 +49,7 @@ export class TelesalesLeadsController {
   @ApiParam({ name: 'id', type: Number })
   @ApiCreatedResponse({ type: DispositionResponse })
   @ApiErrors(400, 404, 409, 422)
-  async dispose(@Param('id', IntParam) id: number, @Body() dto: CreateDispositionDto) {
+  async dispose(@IntId() id: number, @Body() dto: CreateDispositionDto) {
     const { disposition, lead } = await this.telesales.dispose(id, dto);
     return { data: { ...dispositionPayload(disposition), lead: leadPayload(lead) } };
   }

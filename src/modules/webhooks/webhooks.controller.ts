@@ -1,19 +1,19 @@
 import {
+  applyDecorators,
   Body,
-  Controller,
   Delete,
   Get,
   HttpCode,
   Inject,
-  Param,
   Patch,
   Post,
+  type Type,
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AdminController } from '../../admin-openapi';
 import { ApiErrors } from '../../openapi';
 import { Actor, CurrentActor } from '../../common/actor';
-import { UuidParam } from '../../common/uuid.pipe';
+import { UuidId } from '../../common/uuid.pipe';
 import {
   WebhookEnvelope,
   WebhookList,
@@ -24,8 +24,16 @@ import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { Webhook, presentWebhook } from './entities/webhook.entity';
 import { WEBHOOK_STATS, WebhookStatsSource, WebhooksService } from './webhooks.service';
 
-@AdminController('Webhooks')
-@Controller('api/admin/webhooks')
+/** `POST :id/<action>` on one webhook: 200 with the webhook after it, 404 when there is none. */
+const WebhookAction = (action: string, type: Type, description: string) =>
+  applyDecorators(
+    Post(`:id/${action}`),
+    HttpCode(200),
+    ApiOkResponse({ type, description }),
+    ApiErrors(404),
+  );
+
+@AdminController('Webhooks', 'webhooks')
 export class WebhooksController {
   constructor(
     private readonly webhooks: WebhooksService,
@@ -52,7 +60,7 @@ export class WebhooksController {
   @Get(':id')
   @ApiOkResponse({ type: WebhookEnvelope })
   @ApiErrors(404)
-  async get(@Param('id', UuidParam) id: string): Promise<WebhookEnvelope> {
+  async get(@UuidId() id: string): Promise<WebhookEnvelope> {
     const [data] = await this.withStats([await this.webhooks.get(id)]);
     return { data };
   }
@@ -62,43 +70,25 @@ export class WebhooksController {
   @ApiErrors(400, 404, 422)
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id', UuidParam) id: string,
+    @UuidId() id: string,
     @Body() dto: UpdateWebhookDto,
   ): Promise<WebhookEnvelope> {
     return { data: await this.present(await this.webhooks.update(actor, id, dto)) };
   }
 
-  @Post(':id/rotate-secret')
-  @HttpCode(200)
-  @ApiOkResponse({ type: WebhookWithSecret, description: 'The old secret stops signing at once' })
-  @ApiErrors(404)
-  async rotate(
-    @CurrentActor() actor: Actor,
-    @Param('id', UuidParam) id: string,
-  ): Promise<WebhookWithSecret> {
+  @WebhookAction('rotate-secret', WebhookWithSecret, 'The old secret stops signing at once')
+  async rotate(@CurrentActor() actor: Actor, @UuidId() id: string): Promise<WebhookWithSecret> {
     const { webhook, secret } = await this.webhooks.rotateSecret(actor, id);
     return { data: await this.present(webhook), secret };
   }
 
-  @Post(':id/pause')
-  @HttpCode(200)
-  @ApiOkResponse({ type: WebhookEnvelope, description: 'Pausing a paused webhook is a no-op' })
-  @ApiErrors(404)
-  async pause(
-    @CurrentActor() actor: Actor,
-    @Param('id', UuidParam) id: string,
-  ): Promise<WebhookEnvelope> {
+  @WebhookAction('pause', WebhookEnvelope, 'Pausing a paused webhook is a no-op')
+  async pause(@CurrentActor() actor: Actor, @UuidId() id: string): Promise<WebhookEnvelope> {
     return { data: await this.present(await this.webhooks.pause(actor, id)) };
   }
 
-  @Post(':id/resume')
-  @HttpCode(200)
-  @ApiOkResponse({ type: WebhookEnvelope, description: 'Also lifts a suspension' })
-  @ApiErrors(404)
-  async resume(
-    @CurrentActor() actor: Actor,
-    @Param('id', UuidParam) id: string,
-  ): Promise<WebhookEnvelope> {
+  @WebhookAction('resume', WebhookEnvelope, 'Also lifts a suspension')
+  async resume(@CurrentActor() actor: Actor, @UuidId() id: string): Promise<WebhookEnvelope> {
     return { data: await this.present(await this.webhooks.resume(actor, id)) };
   }
 
@@ -119,7 +109,7 @@ export class WebhooksController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted; its delivery history stays until it expires' })
   @ApiErrors(404)
-  async remove(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<void> {
+  async remove(@CurrentActor() actor: Actor, @UuidId() id: string): Promise<void> {
     await this.webhooks.remove(actor, id);
   }
 }
