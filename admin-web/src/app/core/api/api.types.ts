@@ -106,7 +106,7 @@ export const API_BASE = '/api/admin';
 
 /** A call leg that rang (or was answered) and never got a hangup, long after any plausible end. */
 export type StaleCall = Schemas['StaleCall'];
-/** `GET /api/admin/pbx/stale-calls`: the complete count and the oldest few (at most 20). */
+/** The stale calls (`StaleCalls_summary`): the complete count and the oldest few (at most 20). */
 export type StaleCallsSummary = Schemas['StaleCallsSummary'];
 
 /**

@@ -1,35 +1,22 @@
-import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
-import {
-  API_BASE,
-  CursorPage,
-  DataEnvelope,
-  Delivery,
-  DeliveryDetail,
-  DeliveryFilters,
-  toQuery,
-} from './api.types';
+import { CursorPage, Delivery, DeliveryDetail, DeliveryFilters } from './api.types';
+import { AdminClient } from './generated/admin-client';
 
 @Injectable({ providedIn: 'root' })
 export class DeliveriesApi {
-  private readonly http = inject(HttpClient);
-  private readonly base = `${API_BASE}/deliveries`;
+  private readonly client = inject(AdminClient);
 
   /** Newest first; pass `next_cursor` back as `cursor` for the next page. */
   list(filters: DeliveryFilters = {}): Observable<CursorPage<Delivery>> {
-    return this.http.get<CursorPage<Delivery>>(this.base, { params: toQuery(filters) });
+    return this.client.deliveriesList(filters);
   }
 
   get(id: string): Observable<DeliveryDetail> {
-    return this.http
-      .get<DataEnvelope<DeliveryDetail>>(`${this.base}/${encodeURIComponent(id)}`)
-      .pipe(map((r) => r.data));
+    return this.client.deliveriesDetail(id).pipe(map((r) => r.data));
   }
 
   replay(id: string): Observable<Delivery> {
-    return this.http
-      .post<DataEnvelope<Delivery>>(`${this.base}/${encodeURIComponent(id)}/replay`, null)
-      .pipe(map((r) => r.data));
+    return this.client.deliveriesReplay(id).pipe(map((r) => r.data));
   }
 }

@@ -1,7 +1,7 @@
-import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, catchError, map, shareReplay, throwError } from 'rxjs';
-import { API_BASE, DataEnvelope, EventType } from './api.types';
+import { EventType } from './api.types';
+import { AdminClient } from './generated/admin-client';
 
 export interface EventGroup {
   module: string;
@@ -21,13 +21,13 @@ export function groupByModule(types: readonly EventType[]): EventGroup[] {
 
 @Injectable({ providedIn: 'root' })
 export class EventTypesApi {
-  private readonly http = inject(HttpClient);
+  private readonly client = inject(AdminClient);
   private cache$: Observable<EventType[]> | null = null;
 
   /** The catalogue never changes while the app runs: fetched once, shared; a failure is retried next call. */
   list(): Observable<EventType[]> {
     if (!this.cache$) {
-      this.cache$ = this.http.get<DataEnvelope<EventType[]>>(`${API_BASE}/event-types`).pipe(
+      this.cache$ = this.client.eventTypesList().pipe(
         map((r) => r.data),
         catchError((err: unknown) => {
           this.cache$ = null;
