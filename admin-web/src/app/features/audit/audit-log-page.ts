@@ -1,13 +1,11 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  DestroyRef,
   OnInit,
   computed,
   inject,
   signal,
 } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatButtonModule } from '@angular/material/button';
@@ -15,17 +13,16 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { ActivatedRoute, Router } from '@angular/router';
-import { debounceTime, filter } from 'rxjs';
 import { AUDIT_ACTIONS, AuditEntry, AuditVerifyResult } from '../../core/api/api.types';
 import { AuditApi } from '../../core/api/audit-api';
 import { cursorList } from '../../core/data/cursor-list';
 import { Notifier } from '../../core/errors/notifier';
-import { isoToLocalInput, localInputToIso } from '../../core/ui/time';
 import { CopyButton } from '../../shared/copy-button';
 import { CursorListView } from '../../shared/cursor-list-view';
+import { FilterToolbar } from '../../shared/filter-toolbar';
 import { JsonView } from '../../shared/json-view';
 import { TimeAgo } from '../../shared/time-ago';
+import { urlFilters, withIsoRange, withLocalRange } from '../../shared/url-filters';
 import {
   ACTION_PATTERN,
   AuditFilterState,
@@ -54,6 +51,7 @@ export const AUDIT_PAGE_SIZE = 50;
     MatProgressBarModule,
     CopyButton,
     CursorListView,
+    FilterToolbar,
     JsonView,
     TimeAgo,
   ],
@@ -64,9 +62,10 @@ export const AUDIT_PAGE_SIZE = 50;
 export class AuditLogPage implements OnInit {
   private readonly api = inject(AuditApi);
   private readonly notifier = inject(Notifier);
-  private readonly route = inject(ActivatedRoute);
-  private readonly router = inject(Router);
-  private readonly destroyRef = inject(DestroyRef);
+  private readonly filters = urlFilters({
+    fromParams: auditFiltersFromParams,
+    toParams: auditFiltersToParams,
+  });
 
   protected readonly actions = AUDIT_ACTIONS;
   protected readonly form = inject(NonNullableFormBuilder).group({
@@ -93,48 +92,12 @@ export class AuditLogPage implements OnInit {
   );
 
   ngOnInit(): void {
-    this.route.queryParamMap.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((params) => {
-      const s = auditFiltersFromParams(params);
+    this.filters.follow((s) => {
       this.state.set(s);
-      this.form.setValue(
-        {
-          action: s.action,
-          actor_id: s.actor_id,
-          target_type: s.target_type,
-          target_id: s.target_id,
-          fromLocal: isoToLocalInput(s.from),
-          toLocal: isoToLocalInput(s.to),
-        },
-        { emitEvent: false },
-      );
-      this.reload();
+      this.form.setValue(withLocalRange(s), { emitEvent: false });
+      this.list.reload();
     });
-    this.form.valueChanges
-      .pipe(
-        debounceTime(350),
-        filter(() => this.form.valid),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe(() => {
-        const v = this.form.getRawValue();
-        const next: AuditFilterState = {
-          action: v.action,
-          actor_id: v.actor_id,
-          target_type: v.target_type,
-          target_id: v.target_id,
-          from: localInputToIso(v.fromLocal) ?? '',
-          to: localInputToIso(v.toLocal) ?? '',
-        };
-        void this.router.navigate([], {
-          relativeTo: this.route,
-          queryParams: auditFiltersToParams(next),
-          replaceUrl: true,
-        });
-      });
-  }
-
-  protected reload(): void {
-    this.list.reload();
+    this.filters.fromForm(this.form, 350, withIsoRange<AuditFilterForm>);
   }
 
   protected verify(): void {
@@ -162,15 +125,12 @@ export class AuditLogPage implements OnInit {
   }
 
   protected clearFilters(): void {
-    void this.router.navigate([], { relativeTo: this.route, queryParams: {} });
+    this.filters.clear();
   }
 
   /** Filter by a value from a row (actor, action, target) with one click. */
   protected filterBy(patch: Partial<AuditFilterState>): void {
-    void this.router.navigate([], {
-      relativeTo: this.route,
-      queryParams: auditFiltersToParams({ ...this.state(), ...patch }),
-    });
+    this.filters.show({ ...this.state(), ...patch });
   }
 
   protected actionTone(action: string): string {
@@ -179,3 +139,5 @@ export class AuditLogPage implements OnInit {
     return 'neutral';
   }
 }
+
+type AuditFilterForm = ReturnType<AuditLogPage['form']['getRawValue']>;

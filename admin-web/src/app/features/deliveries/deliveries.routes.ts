@@ -1,14 +1,10 @@
 import { Routes } from '@angular/router';
+import { pageRoute } from '../../shared/page-route';
+
+const list = () => import('./delivery-list-page').then((m) => m.DeliveryListPage);
+const detail = () => import('./delivery-detail-page').then((m) => m.DeliveryDetailPage);
 
 export const routes: Routes = [
-  {
-    path: '',
-    title: 'Deliveries · Zorio Admin',
-    loadComponent: () => import('./delivery-list-page').then((m) => m.DeliveryListPage),
-  },
-  {
-    path: ':id',
-    title: 'Delivery · Zorio Admin',
-    loadComponent: () => import('./delivery-detail-page').then((m) => m.DeliveryDetailPage),
-  },
+  pageRoute('', 'Deliveries', list),
+  pageRoute(':id', 'Delivery', detail),
 ];

@@ -25,6 +25,7 @@ import { CopyButton } from '../../shared/copy-button';
 import { JsonView } from '../../shared/json-view';
 import { StatusChip, httpTone } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
+import { HeadersTable } from './headers-table';
 import { OrderingKey } from './ordering-key';
 import { DetailView } from '../../shared/detail-view';
 import { PageHeader } from '../../shared/page-header';
@@ -54,6 +55,7 @@ const ERROR_HINTS: Record<string, string> = {
     MatProgressBarModule,
     MatTooltipModule,
     CopyButton,
+    HeadersTable,
     JsonView,
     OrderingKey,
     StatusChip,
@@ -70,26 +72,6 @@ const ERROR_HINTS: Record<string, string> = {
     }
     .panel-title .num {
       font-weight: 600;
-    }
-    .headers {
-      width: 100%;
-      border-collapse: collapse;
-      font-size: 12.5px;
-    }
-    .headers th,
-    .headers td {
-      text-align: left;
-      vertical-align: top;
-      padding: 4px 8px;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
-    }
-    .headers th {
-      white-space: nowrap;
-      color: var(--mat-sys-on-surface-variant);
-      font-weight: 500;
-    }
-    .headers td {
-      word-break: break-all;
     }
     h3 {
       font: var(--mat-sys-title-small);
@@ -211,9 +193,5 @@ export class DeliveryDetailPage {
 
   protected errorHint(a: DeliveryAttempt): string {
     return a.error ? (ERROR_HINTS[a.error.code] ?? '') : '';
-  }
-
-  protected headerList(h: Record<string, string> | null | undefined): [string, string][] {
-    return h ? Object.entries(h) : [];
   }
 }

@@ -8,7 +8,8 @@ import {
   inject,
   signal,
 } from '@angular/core';
-import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { NgTemplateOutlet } from '@angular/common';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -19,8 +20,8 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { Subscription, debounceTime, map } from 'rxjs';
+import { Router, RouterLink } from '@angular/router';
+import { Subscription, map } from 'rxjs';
 import { DELIVERY_STATUSES, Delivery, DeliveryStatus } from '../../core/api/api.types';
 import { DeliveriesApi } from '../../core/api/deliveries-api';
 import { EventTypesApi } from '../../core/api/event-types-api';
@@ -28,11 +29,12 @@ import { WebhooksApi } from '../../core/api/webhooks-api';
 import { cursorList } from '../../core/data/cursor-list';
 import { pollWhileVisible, remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
-import { isoToLocalInput, localInputToIso } from '../../core/ui/time';
 import { CopyButton } from '../../shared/copy-button';
 import { CursorListView } from '../../shared/cursor-list-view';
+import { FilterToolbar } from '../../shared/filter-toolbar';
 import { StatusChip, httpTone } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
+import { urlFilters, withIsoRange, withLocalRange } from '../../shared/url-filters';
 import {
   ReplayDeadLettersData,
   ReplayDeadLettersDialog,
@@ -66,6 +68,7 @@ const STATUS_LABELS: Record<string, string> = {
 @Component({
   selector: 'app-delivery-list-page',
   imports: [
+    NgTemplateOutlet,
     ReactiveFormsModule,
     DateRangeFields,
     PageHeader,
@@ -80,6 +83,7 @@ const STATUS_LABELS: Record<string, string> = {
     MatTooltipModule,
     CopyButton,
     CursorListView,
+    FilterToolbar,
     OrderingKey,
     StaleCallsNotice,
     StatusChip,
@@ -115,9 +119,6 @@ const STATUS_LABELS: Record<string, string> = {
     .num {
       font-variant-numeric: tabular-nums;
     }
-    .spacer {
-      flex: 1;
-    }
     .count {
       color: var(--mat-sys-on-surface-variant);
     }
@@ -142,8 +143,11 @@ export class DeliveryListPage implements OnInit {
   private readonly eventTypesApi = inject(EventTypesApi);
   private readonly notifier = inject(Notifier);
   private readonly dialog = inject(MatDialog);
-  private readonly route = inject(ActivatedRoute);
   private readonly router = inject(Router);
+  private readonly filters = urlFilters({
+    fromParams: filtersFromParams,
+    toParams: filtersToParams,
+  });
   private readonly destroyRef = inject(DestroyRef);
 
   protected readonly statuses = DELIVERY_STATUSES;
@@ -190,16 +194,12 @@ export class DeliveryListPage implements OnInit {
   ngOnInit(): void {
     this.webhooks.load();
     this.eventTypes.load();
-    // The URL is the source of truth for filters, so a filtered view can be linked to.
-    this.route.queryParamMap.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((params) => {
-      const s = filtersFromParams(params);
+    this.filters.follow((s) => {
       this.state.set(s);
-      this.form.setValue(formValueOf(s), { emitEvent: false });
+      this.form.setValue(withLocalRange(s), { emitEvent: false });
       this.list.reload();
     });
-    this.form.valueChanges
-      .pipe(debounceTime(250), takeUntilDestroyed(this.destroyRef))
-      .subscribe(() => this.navigate(stateOf(this.form.getRawValue())));
+    this.filters.fromForm(this.form, 250, withIsoRange<FilterFormValue>);
   }
 
   protected reload(): void {
@@ -215,12 +215,12 @@ export class DeliveryListPage implements OnInit {
   }
 
   protected clearFilters(): void {
-    void this.router.navigate([], { relativeTo: this.route, queryParams: {} });
+    this.filters.clear();
   }
 
   /** Shows only the deliveries of one ordering key (a click on a key). */
   protected filterByKey(key: string): void {
-    this.navigate({ ...this.state(), ordering_key: key });
+    this.filters.show({ ...this.state(), ordering_key: key }, true);
   }
 
   protected webhookName(id: string | null, fallback: string): string {
@@ -241,38 +241,6 @@ export class DeliveryListPage implements OnInit {
   protected open(d: Delivery): void {
     void this.router.navigate(['/deliveries', d.id]);
   }
-
-  private navigate(next: DeliveryFilterState): void {
-    void this.router.navigate([], {
-      relativeTo: this.route,
-      queryParams: filtersToParams(next),
-      replaceUrl: true,
-    });
-  }
 }
 
 type FilterFormValue = ReturnType<DeliveryListPage['form']['getRawValue']>;
-
-function formValueOf(s: DeliveryFilterState): FilterFormValue {
-  return {
-    webhook_id: s.webhook_id,
-    event: s.event,
-    status: s.status,
-    ordering_key: s.ordering_key,
-    range: s.range,
-    fromLocal: isoToLocalInput(s.from),
-    toLocal: isoToLocalInput(s.to),
-  };
-}
-
-function stateOf(v: FilterFormValue): DeliveryFilterState {
-  return {
-    webhook_id: v.webhook_id,
-    event: v.event,
-    status: v.status,
-    ordering_key: v.ordering_key,
-    range: v.range,
-    from: localInputToIso(v.fromLocal) ?? '',
-    to: localInputToIso(v.toLocal) ?? '',
-  };
-}

@@ -105,30 +105,17 @@ import { UserCreateDialog } from './user-create-dialog';
                         </button>
                       }
                     </mat-menu>
-                    @if (u.disabled) {
-                      <button
-                        mat-button
-                        type="button"
-                        (click)="setDisabled(u, false)"
-                        [attr.aria-label]="'Enable ' + u.email"
-                        data-testid="user-enable"
-                        [disabled]="busyId() === u.id"
-                      >
-                        Enable
-                      </button>
-                    } @else {
-                      <button
-                        mat-button
-                        class="destructive"
-                        type="button"
-                        (click)="setDisabled(u, true)"
-                        [attr.aria-label]="'Disable ' + u.email"
-                        data-testid="user-disable"
-                        [disabled]="busyId() === u.id"
-                      >
-                        Disable
-                      </button>
-                    }
+                    <button
+                      mat-button
+                      type="button"
+                      [class.destructive]="!u.disabled"
+                      (click)="setDisabled(u, !u.disabled)"
+                      [attr.aria-label]="(u.disabled ? 'Enable ' : 'Disable ') + u.email"
+                      [attr.data-testid]="u.disabled ? 'user-enable' : 'user-disable'"
+                      [disabled]="busyId() === u.id"
+                    >
+                      {{ u.disabled ? 'Enable' : 'Disable' }}
+                    </button>
                   }
                 </td>
               </ng-container>

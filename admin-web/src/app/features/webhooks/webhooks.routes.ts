@@ -1,24 +1,13 @@
 import { Routes } from '@angular/router';
+import { pageRoute } from '../../shared/page-route';
+
+const list = () => import('./webhook-list-page').then((m) => m.WebhookListPage);
+const form = () => import('./webhook-form-page').then((m) => m.WebhookFormPage);
+const detail = () => import('./webhook-detail-page').then((m) => m.WebhookDetailPage);
 
 export const routes: Routes = [
-  {
-    path: '',
-    title: 'Webhooks · Zorio Admin',
-    loadComponent: () => import('./webhook-list-page').then((m) => m.WebhookListPage),
-  },
-  {
-    path: 'new',
-    title: 'Create webhook · Zorio Admin',
-    loadComponent: () => import('./webhook-form-page').then((m) => m.WebhookFormPage),
-  },
-  {
-    path: ':id',
-    title: 'Webhook · Zorio Admin',
-    loadComponent: () => import('./webhook-detail-page').then((m) => m.WebhookDetailPage),
-  },
-  {
-    path: ':id/edit',
-    title: 'Edit webhook · Zorio Admin',
-    loadComponent: () => import('./webhook-form-page').then((m) => m.WebhookFormPage),
-  },
+  pageRoute('', 'Webhooks', list),
+  pageRoute('new', 'Create webhook', form),
+  pageRoute(':id', 'Webhook', detail),
+  pageRoute(':id/edit', 'Edit webhook', form),
 ];
