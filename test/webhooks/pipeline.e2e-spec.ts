@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { EVENT_TYPES } from '../../src/events/catalogue';
+import { Retention } from '../../src/modules/deliveries/retention';
 import type { Session, TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
 import {
@@ -262,6 +263,40 @@ describe('webhook pipeline: publish → outbox → fan-out → signed HTTPS deli
       .get(`/api/admin/audit-log?action=webhook.test_sent&target_id=${w.id}`)
       .expect(200);
     expect(audit.body.data).toHaveLength(2);
+  });
+
+  it('counts the 24-hour success rate by the hour deliveries finished, kept for two days', async () => {
+    const r = await f.receiver();
+    const w = await f.hook(r.url, ['telesales.lead.updated']);
+    const ok = await publish(t, 'telesales.lead.updated');
+    await waitFor(
+      async () => (await deliveriesOfEvent(t, ok, f.webhookIds))[0]?.status === 'succeeded',
+    );
+    await admin.post(`/api/admin/webhooks/${w.id}/test`).send({}).expect(200);
+    const hours = () =>
+      t.db.query<{ succeeded: number; dead_lettered: number }[]>(
+        `SELECT succeeded, dead_lettered FROM delivery_outcome_hours
+          WHERE webhook_id = $1 ORDER BY hour DESC`,
+        [w.id],
+      );
+    // The event's delivery counts; the test delivery does not.
+    expect(await hours()).toEqual([{ succeeded: 1, dead_lettered: 0 }]);
+    // Earlier hours: 23 hours back is in the window; 24 hours and three days back are not.
+    await t.db.query(
+      `INSERT INTO delivery_outcome_hours (webhook_id, hour, succeeded, dead_lettered)
+       VALUES ($1, date_trunc('hour', now()) - interval '23 hours', 0, 3),
+              ($1, date_trunc('hour', now()) - interval '24 hours', 50, 0),
+              ($1, date_trunc('hour', now()) - interval '3 days', 50, 0)`,
+      [w.id],
+    );
+    const one = await admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
+    expect(one.body.data.success_rate_24h).toBe(0.25);
+    await t.app.get(Retention).purgeExpired();
+    expect(await hours()).toEqual([
+      { succeeded: 1, dead_lettered: 0 },
+      { succeeded: 0, dead_lettered: 3 },
+      { succeeded: 50, dead_lettered: 0 },
+    ]);
   });
 
   it('shows delivery figures with each webhook and exposes pipeline metrics', async () => {

@@ -12,6 +12,7 @@ import { DeliveryMetrics } from './delivery-metrics';
 import { Delivery } from './entities/delivery.entity';
 import { DeliveryAttempt } from './entities/delivery-attempt.entity';
 import { DeliveryLane } from './entities/delivery-lane.entity';
+import { DeliveryOutcomeHour } from './entities/delivery-outcome-hour.entity';
 import { FanOutSubscriber } from './fan-out.subscriber';
 import { DeliveryHistory } from './history/delivery-history.service';
 import { AttemptRecorder } from './lanes/attempt-recorder';
@@ -36,7 +37,10 @@ import { DeliveriesOnWebhookChange, WebhookFigures } from './webhook-lifecycle';
  * below, which src/platform/worker.module.ts imports in the roles that run them.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Delivery, DeliveryAttempt, DeliveryLane]), WebhooksModule],
+  imports: [
+    TypeOrmModule.forFeature([Delivery, DeliveryAttempt, DeliveryLane, DeliveryOutcomeHour]),
+    WebhooksModule,
+  ],
   controllers: [DeliveriesController, WebhookDeliveriesController],
   providers: [
     DeliveryMetrics,

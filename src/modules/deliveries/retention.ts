@@ -1,6 +1,8 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job, Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { OutboxRetention } from '../../events/outbox-retention';
 import { QUEUES, QueueName } from '../../platform/queues';
 import { DeliveryPartitions, KeptDay } from './partitions';
@@ -9,11 +11,13 @@ import { BulkReplayData, ReplayService } from './replay.service';
 const BATCH = 1000;
 /** The schedules are written again this often (Redis may have lost them). */
 const SCHEDULE_REFRESH_MS = 10 * 60_000;
+/** Finished-delivery counts per hour (the 24-hour success rate) are kept this long. */
+const OUTCOME_HOURS_KEPT = '48 hours';
 
 /**
  * Retention: delivery history older than DELIVERY_RETENTION_DAYS goes by whole day partitions
- * (partitions.ts: a day with open deliveries stays until they finish), published events by rows.
- * The audit log is kept.
+ * (partitions.ts: a day with open deliveries stays until they finish), published events by rows,
+ * the hourly counts of finished deliveries after two days. The audit log is kept.
  */
 @Injectable()
 export class Retention {
@@ -22,6 +26,7 @@ export class Retention {
   constructor(
     private readonly partitions: DeliveryPartitions,
     private readonly outbox: OutboxRetention,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async purgeExpired(
@@ -30,6 +35,10 @@ export class Retention {
     await this.partitions.ensureAhead(now);
     const { dropped, kept } = await this.partitions.dropExpired(now);
     const events = await this.outbox.purgePublishedBefore(this.partitions.oldestKept(now), BATCH);
+    await this.db.query(
+      `DELETE FROM delivery_outcome_hours WHERE hour < $1::timestamptz - interval '${OUTCOME_HOURS_KEPT}'`,
+      [now],
+    );
     if (dropped.length || events) {
       this.logger.log(
         `Retention dropped the delivery history of ${dropped.length} day(s) and ${events} events`,

@@ -16,9 +16,11 @@ import {
   AttemptRow,
   DELIVERY_COLUMNS,
   DeliveryRow,
+  mayWait,
   presentAttempt,
   presentDelivery,
 } from './delivery-presenter';
+import { dayWindows } from './day-windows';
 import { keysetQuery } from './keyset';
 
 /** The delivery history for the console: lists, details, and each webhook's figures. */
@@ -30,18 +32,24 @@ export class DeliveryHistory {
     private readonly lanes: LaneStates,
   ) {}
 
-  /** Newest first, keyset-paged on (created_at, id); see keyset.ts. */
+  /** Newest first, keyset-paged on (created_at, id); see keyset.ts, read by day-windows.ts. */
   async list(q: DeliveryQueryDto): Promise<DeliveryPage> {
     const limit = q.limit ?? 50;
     const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-    const { where, order, params } = keysetQuery(q, cursor);
-    params.push(limit + 1);
-    const rows: DeliveryRow[] = await this.db.query(
-      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY ${order} LIMIT $${params.length}`,
-      params,
-    );
+    const rows: DeliveryRow[] = [];
+    const windows = dayWindows({ from: q.from, to: q.to, cursorAt: cursor?.at }, new Date());
+    for (const window of windows) {
+      const { where, order, params } = keysetQuery(q, cursor, window);
+      params.push(limit + 1 - rows.length);
+      const found: DeliveryRow[] = await this.db.query(
+        `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY ${order} LIMIT $${params.length}`,
+        params,
+      );
+      rows.push(...found);
+      if (rows.length > limit) break;
+    }
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
@@ -88,20 +96,52 @@ export class DeliveryHistory {
   }
 
   private async present(rows: DeliveryRow[]): Promise<DeliveryResponse[]> {
-    const waiting = rows.filter((r) => r.waiting_for !== null && r.webhook_id !== null);
-    const perKey = await this.webhooks.perKeyIds(waiting.map((r) => r.webhook_id as string));
-    return rows.map((r) => presentDelivery(r, r.webhook_id !== null && perKey.has(r.webhook_id)));
+    const heads = await this.headsOfKeys(rows.filter(mayWait));
+    return rows.map((r) => presentDelivery(r, heads.get(r.id) ?? null));
   }
 
-  /** Last delivery, the 24 h success rate (succeeded / finished) and the lane of each webhook. */
+  /**
+   * For each open delivery of a webhook that orders per key, the earlier open delivery of its key
+   * it waits for. Asked only for such rows (most pages have none), so that a page's own query
+   * stays one scan of its day partitions.
+   */
+  private async headsOfKeys(rows: DeliveryRow[]): Promise<Map<string, string>> {
+    const perKey = await this.webhooks.perKeyIds([
+      ...new Set(rows.map((r) => r.webhook_id as string)),
+    ]);
+    const waiting = rows.filter((r) => perKey.has(r.webhook_id as string));
+    if (waiting.length === 0) return new Map();
+    const heads: { id: string; head: string | null }[] = await this.db.query(
+      `SELECT r.id, (SELECT e.id FROM deliveries e
+                      WHERE e.webhook_id = r.webhook_id AND e.ordering_key = r.key
+                        AND e.sequence < r.sequence AND e.status IN ('pending', 'retrying')
+                        AND NOT e.replay_requested
+                      ORDER BY e.sequence LIMIT 1) AS head
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[])
+              AS r(id, webhook_id, key, sequence)`,
+      [
+        waiting.map((r) => r.id),
+        waiting.map((r) => r.webhook_id),
+        waiting.map((r) => r.ordering_key),
+        waiting.map((r) => r.sequence),
+      ],
+    );
+    return new Map(heads.filter((h) => h.head !== null).map((h) => [h.id, h.head as string]));
+  }
+
+  /**
+   * Last delivery, the 24 h success rate and the lane of each webhook. The rate is succeeded /
+   * finished (succeeded or dead-lettered, test deliveries left out) over the current clock hour and
+   * the 23 before it, from delivery_outcome_hours (the record stage counts each finish there).
+   */
   async webhookStats(ids: string[]): Promise<Map<string, WebhookStats>> {
     if (ids.length === 0) return new Map();
     const rows: {
       id: string;
       last_at: Date | null;
       last_status: string | null;
-      finished: number;
-      succeeded: number;
+      finished: number | null;
+      succeeded: number | null;
     }[] = await this.db.query(
       `SELECT w.id, last.created_at AS last_at, last.status AS last_status,
               s.finished, s.succeeded
@@ -111,11 +151,11 @@ export class DeliveryHistory {
             WHERE d.webhook_id = w.id AND NOT d.is_test
             ORDER BY created_at DESC, id DESC LIMIT 1) last ON true
          LEFT JOIN LATERAL (
-           SELECT count(*) FILTER (WHERE status IN ('succeeded', 'dead_letter'))::int AS finished,
-                  count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded
-             FROM deliveries d
-            WHERE d.webhook_id = w.id AND NOT d.is_test
-              AND d.created_at > now() - interval '24 hours') s ON true`,
+           SELECT sum(h.succeeded + h.dead_lettered)::int AS finished,
+                  sum(h.succeeded)::int AS succeeded
+             FROM delivery_outcome_hours h
+            WHERE h.webhook_id = w.id
+              AND h.hour > date_trunc('hour', now()) - interval '24 hours') s ON true`,
       [ids],
     );
     const lanes = await this.lanes.states(ids);
@@ -125,8 +165,9 @@ export class DeliveryHistory {
         {
           last_delivery_at: r.last_at?.toISOString() ?? null,
           last_delivery_status: r.last_status,
-          success_rate_24h:
-            r.finished > 0 ? Math.round((r.succeeded / r.finished) * 1000) / 1000 : null,
+          success_rate_24h: r.finished
+            ? Math.round(((r.succeeded ?? 0) / r.finished) * 1000) / 1000
+            : null,
           lane: lanes.get(r.id) ?? {
             in_flight: 0,
             due: 0,

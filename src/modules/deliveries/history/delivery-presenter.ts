@@ -20,8 +20,7 @@ export interface DeliveryRow {
   last_error: string | null;
   created_at: Date;
   updated_at: Date;
-  /** The open delivery at the head of its key, when it is not this one. */
-  waiting_for: string | null;
+  replay_requested: boolean;
 }
 
 export interface AttemptRow {
@@ -41,21 +40,21 @@ export interface AttemptRow {
 /** The columns of a DeliveryRow, for a query on `deliveries d`. */
 export const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.webhook_name, d.url, d.event, d.ordering_key,
   d.sequence::text AS sequence, d.status, d.is_test, d.attempt_count, d.next_attempt_at,
-  d.last_response_status, d.last_error, d.created_at, d.updated_at,
-  CASE WHEN d.status IN ('pending', 'retrying') AND d.ordering_key IS NOT NULL
-            AND NOT d.replay_requested THEN
-    (SELECT e.id FROM deliveries e
-      WHERE e.webhook_id = d.webhook_id AND e.ordering_key = d.ordering_key
-        AND e.sequence < d.sequence AND e.status IN ('pending', 'retrying')
-        AND NOT e.replay_requested
-      ORDER BY e.sequence LIMIT 1)
-  END AS waiting_for`;
+  d.last_response_status, d.last_error, d.created_at, d.updated_at, d.replay_requested`;
 
-/**
- * `perKey`: the delivery's webhook orders per key, so a delivery behind an open one of its key
- * waits for it (for other webhooks nothing waits).
- */
-export function presentDelivery(d: DeliveryRow, perKey: boolean): DeliveryResponse {
+/** Whether the delivery may wait for an earlier open one of its key (when its webhook orders). */
+export function mayWait(d: DeliveryRow): boolean {
+  return (
+    (d.status === 'pending' || d.status === 'retrying') &&
+    d.webhook_id !== null &&
+    d.ordering_key !== null &&
+    d.sequence !== null &&
+    !d.replay_requested
+  );
+}
+
+/** `waitingFor`: the open delivery at the head of its key, when it is not this one. */
+export function presentDelivery(d: DeliveryRow, waitingFor: string | null): DeliveryResponse {
   return {
     id: d.id,
     webhook_id: d.webhook_id,
@@ -69,7 +68,7 @@ export function presentDelivery(d: DeliveryRow, perKey: boolean): DeliveryRespon
     attempt_count: d.attempt_count,
     retry_count: Math.max(0, d.attempt_count - 1),
     next_attempt_at: d.next_attempt_at?.toISOString() ?? null,
-    waiting_for: perKey ? d.waiting_for : null,
+    waiting_for: waitingFor,
     last_response_status: d.last_response_status,
     last_error: d.last_error,
     created_at: d.created_at.toISOString(),

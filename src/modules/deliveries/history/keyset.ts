@@ -1,4 +1,5 @@
 import type { DeliveryQueryDto } from '../dto/delivery.dto';
+import type { DayWindow } from './day-windows';
 
 const MIN_UUID = '00000000-0000-0000-0000-000000000000';
 const MAX_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
@@ -27,6 +28,7 @@ export interface KeysetQuery {
 export function keysetQuery(
   q: DeliveryQueryDto,
   cursor: { at: Date; id: string } | null,
+  window: DayWindow = { from: null, to: null },
 ): KeysetQuery {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -75,6 +77,9 @@ export function keysetQuery(
       );
     }
   }
+  // The day window (day-windows.ts) the page is read through.
+  if (window.from) where.push(`d.created_at >= ${param(window.from, '::timestamptz')}`);
+  if (window.to) where.push(`d.created_at < ${param(window.to, '::timestamptz')}`);
   const order = lead
     ? `d.${lead.column} DESC, d.created_at DESC, d.id DESC`
     : 'd.created_at DESC, d.id DESC';

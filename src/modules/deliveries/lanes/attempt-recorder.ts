@@ -29,6 +29,22 @@ const TRANSIENT_RETRIES = 3;
 const TRANSIENT_CODES = new Set(['40P01', '40001']);
 
 /**
+ * A CTE that counts the deliveries of `moved` (id, webhook_id, status, is_test) that finished into
+ * their webhook's current hour of delivery_outcome_hours (the webhooks page's 24-hour success
+ * rate), in webhook order so that concurrent batches lock the rows in one order.
+ */
+const TALLY_OUTCOMES = `tally AS (
+  INSERT INTO delivery_outcome_hours AS h (webhook_id, hour, succeeded, dead_lettered)
+  SELECT webhook_id, date_trunc('hour', now()),
+         count(*) FILTER (WHERE status = 'succeeded'), count(*) FILTER (WHERE status = 'dead_letter')
+    FROM moved
+   WHERE status IN ('succeeded', 'dead_letter') AND NOT is_test AND webhook_id IS NOT NULL
+   GROUP BY webhook_id ORDER BY webhook_id
+  ON CONFLICT (webhook_id, hour) DO UPDATE
+     SET succeeded = h.succeeded + excluded.succeeded,
+         dead_lettered = h.dead_lettered + excluded.dead_lettered)`;
+
+/**
  * The record stage: every attempt is stored and its delivery moved on (succeeded, retrying or
  * dead-lettered), attempts of concurrent sends sharing one transaction (group commit). Recording
  * never fails in a way that re-sends: when a batch fails, its attempts are recorded one by one,
@@ -90,12 +106,13 @@ export class AttemptRecorder {
   }
 
   /**
-   * One statement inserts every attempt and moves every delivery that is still open to its next
-   * state; returns the ids of the deliveries it moved.
+   * One statement inserts every attempt, moves every delivery that is still open to its next
+   * state and counts those that finished (TALLY_OUTCOMES); returns the ids of the deliveries it
+   * moved.
    */
   private async insertAndMove(tx: EntityManager, items: AttemptRecord[]): Promise<Set<string>> {
     const column = <T>(f: (i: AttemptRecord) => T): T[] => items.map(f);
-    const rows: [{ id: string }[], number] = await tx.query(
+    const rows: { id: string }[] = await tx.query(
       `WITH attempts AS (
          INSERT INTO delivery_attempts (delivery_id, number, trigger, started_at, duration_ms,
            request_headers, response_status, response_headers, response_body,
@@ -103,16 +120,18 @@ export class AttemptRecorder {
          SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[],
            $6::jsonb[], $7::int[], $8::jsonb[], $9::bytea[], $10::bool[], $11::text[], $12::text[],
            $17::timestamptz[])
-       )
-       UPDATE deliveries d
-          SET status = u.status, next_attempt_at = u.next_at, claimed_until = NULL,
-              replay_requested = false, last_response_status = u.code, last_error = u.error,
-              url = u.url, updated_at = date_trunc('milliseconds', now())
-         FROM unnest($1::uuid[], $13::text[], $14::timestamptz[], $7::int[], $15::text[], $16::text[],
-                     $17::timestamptz[])
-              AS u(id, status, next_at, code, error, url, created_at)
-        WHERE d.id = u.id AND d.created_at = u.created_at AND d.status IN ('pending', 'retrying')
-        RETURNING d.id`,
+       ), moved AS (
+         UPDATE deliveries d
+            SET status = u.status, next_attempt_at = u.next_at, claimed_until = NULL,
+                replay_requested = false, last_response_status = u.code, last_error = u.error,
+                url = u.url, updated_at = date_trunc('milliseconds', now())
+           FROM unnest($1::uuid[], $13::text[], $14::timestamptz[], $7::int[], $15::text[], $16::text[],
+                       $17::timestamptz[])
+                AS u(id, status, next_at, code, error, url, created_at)
+          WHERE d.id = u.id AND d.created_at = u.created_at AND d.status IN ('pending', 'retrying')
+          RETURNING d.id, d.webhook_id, d.status, d.is_test
+       ), ${TALLY_OUTCOMES}
+       SELECT id FROM moved`,
       [
         column((i) => i.delivery.id),
         column((i) => i.delivery.attemptCount),
@@ -133,7 +152,7 @@ export class AttemptRecorder {
         column((i) => i.delivery.createdAt),
       ],
     );
-    return new Set(rows[0].map((r) => r.id));
+    return new Set(rows.map((r) => r.id));
   }
 
   private async auditDeadLetter(tx: EntityManager, i: AttemptRecord): Promise<void> {
@@ -171,11 +190,15 @@ export class AttemptRecorder {
       this.logger.error(`Attempt of ${item.delivery.id} not recorded: ${describe(err)}`);
     }
     try {
-      const res: [unknown[], number] = await this.db.query(
-        `UPDATE deliveries SET status = $2, next_attempt_at = $3, claimed_until = NULL,
-                replay_requested = false, last_response_status = $4, last_error = $5,
-                updated_at = date_trunc('milliseconds', now())
-          WHERE id = $1 AND created_at = $6 AND status IN ('pending', 'retrying')`,
+      const rows: { id: string }[] = await this.db.query(
+        `WITH moved AS (
+           UPDATE deliveries SET status = $2, next_attempt_at = $3, claimed_until = NULL,
+                  replay_requested = false, last_response_status = $4, last_error = $5,
+                  updated_at = date_trunc('milliseconds', now())
+            WHERE id = $1 AND created_at = $6 AND status IN ('pending', 'retrying')
+            RETURNING id, webhook_id, status, is_test
+         ), ${TALLY_OUTCOMES}
+         SELECT id FROM moved`,
         [
           item.delivery.id,
           item.outcome.status,
@@ -185,7 +208,7 @@ export class AttemptRecorder {
           item.delivery.createdAt,
         ],
       );
-      return { moved: res[1] > 0 };
+      return { moved: rows.length > 0 };
     } catch (err) {
       this.logger.error(`Delivery ${item.delivery.id} not moved on: ${describe(err)}`);
       return { moved: false };
