@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { expectEvent } from './support';
+import { expectEvent, OutboxRow } from './support';
 import { useDomainApp } from './suite';
 
 describe('AutoCall', () => {
@@ -29,6 +29,35 @@ describe('AutoCall', () => {
   }
 
   const report = (body: object) => post('/api/autocall/calls/events', body);
+
+  /**
+   * A finished campaign: its autocall.campaign.finished event (`row`) and the campaign as the API
+   * shows it afterwards agree on why it finished and on its lead counts. Returns the campaign.
+   */
+  async function expectFinished(
+    row: OutboxRow | undefined,
+    campaign: { id: number; name: string; total_leads: number; completed_leads: number },
+    reason: 'manual' | 'all_leads_done',
+  ): Promise<Record<string, unknown>> {
+    const { id, name, ...counts } = campaign;
+    expect(expectEvent(row, 'autocall.campaign.finished')).toEqual({
+      campaign_id: id,
+      name,
+      status: 'finished',
+      occurred_at: expect.any(String),
+      ...counts,
+      finished_reason: reason,
+    });
+    const got = await get(`/api/autocall/campaigns/${id}`).expect(200);
+    expect(got.body.data).toMatchObject({
+      status: 'finished',
+      finished_reason: reason,
+      started_at: expect.any(String),
+      finished_at: expect.any(String),
+      ...counts,
+    });
+    return got.body.data as Record<string, unknown>;
+  }
 
   describe('campaign lifecycle', () => {
     it('creates a draft campaign', async () => {
@@ -74,8 +103,7 @@ describe('AutoCall', () => {
         const res = await post(`/api/autocall/campaigns/${id}/${action}`).expect(200);
         expect(res.body.data.status).toBe(status);
       }
-      const rows = await api.since(mark);
-      expect(rows.map((r) => r.event_name)).toEqual([
+      const rows = await api.expectPublished(mark, [
         'autocall.campaign.started',
         'autocall.campaign.paused',
         'autocall.campaign.resumed',
@@ -89,22 +117,8 @@ describe('AutoCall', () => {
       });
       expect(expectEvent(rows[1], 'autocall.campaign.paused').status).toBe('paused');
       expect(expectEvent(rows[2], 'autocall.campaign.resumed').status).toBe('running');
-      expect(expectEvent(rows[3], 'autocall.campaign.finished')).toEqual({
-        campaign_id: id,
-        name: 'Vòng đời',
-        status: 'finished',
-        occurred_at: expect.any(String),
-        total_leads: 2,
-        completed_leads: 0,
-        finished_reason: 'manual',
-      });
-      const got = await get(`/api/autocall/campaigns/${id}`).expect(200);
-      expect(got.body.data).toMatchObject({
-        status: 'finished',
-        finished_reason: 'manual',
-        started_at: expect.any(String),
-        finished_at: expect.any(String),
-      });
+      const lifecycle = { id, name: 'Vòng đời', total_leads: 2, completed_leads: 0 };
+      await expectFinished(rows[3], lifecycle, 'manual');
     });
 
     it('answers 409 on an illegal transition, publishing nothing', async () => {
@@ -126,7 +140,7 @@ describe('AutoCall', () => {
       await post(`/api/autocall/campaigns/${id}/finish`).expect(200);
       for (const action of ['start', 'pause', 'resume', 'finish'])
         await illegal(action, 'finished');
-      expect((await api.since(mark)).map((r) => r.event_name)).toEqual([
+      await api.expectPublished(mark, [
         'autocall.campaign.started',
         'autocall.campaign.paused',
         'autocall.campaign.finished',
@@ -247,31 +261,29 @@ describe('AutoCall', () => {
         digit: '9',
         queue_name: 'support',
       }).expect(200);
-      const rows = await api.since(mark);
-      expect(rows.map((r) => r.event_name)).toEqual([
+      const rows = await api.expectPublished(mark, [
         'autocall.lead.dialed',
         'autocall.lead.answered',
         'autocall.lead.dtmf_pressed',
         'autocall.lead.dtmf_pressed',
         'autocall.lead.transferred',
       ]);
-      expect(expectEvent(rows[0], 'autocall.lead.dialed')).toEqual({
+      // The fields of the dial attempt both events carry.
+      const attempt = {
         uuid,
         campaign_id: id,
         lead_id: lead.id,
         phone: '84912345678',
         external_ref: 'CRM-0',
         attempt_number: 1,
+      };
+      expect(expectEvent(rows[0], 'autocall.lead.dialed')).toEqual({
+        ...attempt,
         caller_id: '842873001234',
         started_at: '2026-06-29T03:05:00.000Z',
       });
       expect(expectEvent(rows[1], 'autocall.lead.answered')).toEqual({
-        uuid,
-        campaign_id: id,
-        lead_id: lead.id,
-        phone: '84912345678',
-        external_ref: 'CRM-0',
-        attempt_number: 1,
+        ...attempt,
         answered_at: '2026-06-29T03:05:07.000Z',
       });
       expect(expectEvent(rows[2], 'autocall.lead.dtmf_pressed')).toMatchObject({
@@ -329,21 +341,9 @@ describe('AutoCall', () => {
       expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
       const finished = await api.since(mark, ['autocall.campaign.finished']);
       expect(finished).toHaveLength(1);
-      expect(expectEvent(finished[0], 'autocall.campaign.finished')).toEqual({
-        campaign_id: id,
-        name: 'Hết lead',
-        status: 'finished',
-        occurred_at: expect.any(String),
-        total_leads: 3,
-        completed_leads: 3,
-        finished_reason: 'all_leads_done',
-      });
-      const got = await get(`/api/autocall/campaigns/${id}`).expect(200);
-      expect(got.body.data).toMatchObject({
-        status: 'finished',
-        finished_reason: 'all_leads_done',
+      const done = { id, name: 'Hết lead', total_leads: 3, completed_leads: 3 };
+      expect(await expectFinished(finished[0], done, 'all_leads_done')).toMatchObject({
         pending_leads: 0,
-        completed_leads: 3,
       });
       // A repeated completed is a no-op; nothing is dialed in a finished campaign.
       const mark2 = await api.mark();
@@ -434,10 +434,7 @@ describe('AutoCall', () => {
       }).expect(409);
       expect(paused.body.message).toMatch(/paused/);
       // Only the one dialed/completed pair and the pause were published.
-      expect((await api.since(mark)).map((r) => r.event_name)).toEqual([
-        'autocall.lead.dialed',
-        'autocall.campaign.paused',
-      ]);
+      await api.expectPublished(mark, ['autocall.lead.dialed', 'autocall.campaign.paused']);
     });
   });
 

@@ -24,6 +24,8 @@ export interface DomainSuite {
    * read only their own module's events: see moduleEvents).
    */
   since: (mark: string, names?: EventName[]) => Promise<OutboxRow[]>;
+  /** The module's events published after `mark`, asserted to be exactly `names`, in order. */
+  expectPublished: (mark: string, names: EventName[]) => Promise<OutboxRow[]>;
   /**
    * docs/http-api.md (authentication): each of `calls` answers 401 without a token and 403 with
    * another module's token, and none of them publishes anything.
@@ -54,6 +56,11 @@ function domainSuite(module: EventModule, other: EventModule) {
     patch: (path: string, body: object = {}) => send({ method: 'patch', path, body }, suite.token),
     mark: () => outboxMark(suite.t),
     since: (mark: string, names = moduleEvents(module)) => outboxSince(suite.t, mark, names),
+    expectPublished: async (mark: string, names: EventName[]) => {
+      const rows = await suite.since(mark);
+      expect(rows.map((r) => r.event_name)).toEqual(names);
+      return rows;
+    },
     expectScopeRequired: async (calls: ScopedCall[]) => {
       const mark = await suite.mark();
       for (const call of calls) {

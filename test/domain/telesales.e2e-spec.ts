@@ -13,8 +13,13 @@ describe('Telesales', () => {
     return res.body.data.id as number;
   }
 
+  const postLead = (campaignId: number, body: object) =>
+    post(`/api/telesales/campaigns/${campaignId}/leads`, body);
+  const dispose = (leadId: number, body: object) =>
+    post(`/api/telesales/leads/${leadId}/dispositions`, body);
+
   async function lead(campaignId: number, phone: string, extra: object = {}): Promise<number> {
-    const res = await post(`/api/telesales/campaigns/${campaignId}/leads`, {
+    const res = await postLead(campaignId, {
       full_name: 'Nguyễn Văn An',
       phone,
       ...extra,
@@ -85,7 +90,7 @@ describe('Telesales', () => {
     it('creates a lead: telesales.lead.created with the documented fields, phone normalised', async () => {
       const id = await campaign();
       const mark = await api.mark();
-      const res = await post(`/api/telesales/campaigns/${id}/leads`, {
+      const res = await postLead(id, {
         full_name: 'Nguyễn Văn An',
         phone: '+84 912.345-678',
         email: 'an.nguyen@example.com',
@@ -104,7 +109,7 @@ describe('Telesales', () => {
         status: 'new',
         disposition_code: null,
       });
-      const minimal = await post(`/api/telesales/campaigns/${id}/leads`, {
+      const minimal = await postLead(id, {
         full_name: 'Trần Thị Bình',
         phone: '0987654321',
       }).expect(201);
@@ -116,7 +121,7 @@ describe('Telesales', () => {
       const id = await campaign();
       await lead(id, '0912345678');
       const mark = await api.mark();
-      const dup = await post(`/api/telesales/campaigns/${id}/leads`, {
+      const dup = await postLead(id, {
         full_name: 'Someone else',
         phone: '84 912 345 678',
       }).expect(409);
@@ -129,18 +134,18 @@ describe('Telesales', () => {
     it('rejects invalid leads with 422 and unknown campaigns with 404', async () => {
       const id = await campaign();
       const mark = await api.mark();
-      const phone = await post(`/api/telesales/campaigns/${id}/leads`, {
+      const phone = await postLead(id, {
         full_name: 'A',
         phone: '12345',
       }).expect(422);
       expect(Object.keys(phone.body.errors)).toEqual(['phone']);
-      const email = await post(`/api/telesales/campaigns/${id}/leads`, {
+      const email = await postLead(id, {
         full_name: 'A',
         phone: '0912345678',
         email: 'not-an-email',
       }).expect(422);
       expect(email.body.errors).toEqual({ email: ['email must be an email address'] });
-      const fields = await post(`/api/telesales/campaigns/${id}/leads`, {
+      const fields = await postLead(id, {
         full_name: 'A',
         phone: '0912345678',
         custom_fields: ['not', 'an', 'object'],
@@ -329,15 +334,14 @@ describe('Telesales', () => {
       await lead(id, '0912000011');
       const callUuid = randomUUID();
       const mark = await api.mark();
-      const res = await post(`/api/telesales/leads/${leadId}/dispositions`, {
+      const res = await dispose(leadId, {
         call_uuid: callUuid,
         agent_extension: '1001',
         disposition_code: 'CALLBACK',
         note: 'Gọi lại sau 9h',
         callback_at: '2026-06-30T02:00:00Z',
       }).expect(201);
-      const rows = await api.since(mark);
-      expect(rows.map((r) => r.event_name)).toEqual([
+      const rows = await api.expectPublished(mark, [
         'telesales.call.disposed',
         'telesales.lead.updated',
       ]);
@@ -361,33 +365,32 @@ describe('Telesales', () => {
       expect(res.body.data).toMatchObject({ call_uuid: callUuid, lead: { status: 'callback' } });
 
       const mark2 = await api.mark();
-      await post(`/api/telesales/leads/${leadId}/dispositions`, {
+      await dispose(leadId, {
         call_uuid: callUuid,
         agent_extension: '1001',
         disposition_code: 'INTERESTED',
       }).expect(409);
       // The second call of the lead, same outcome fields unchanged except status: no completion
       // yet (the other lead has not been dialed).
-      await post(`/api/telesales/leads/${leadId}/dispositions`, {
+      await dispose(leadId, {
         call_uuid: randomUUID(),
         agent_extension: '1002',
         disposition_code: 'CALLBACK',
         callback_at: '2026-07-01T02:00:00Z',
       }).expect(201);
-      const later = await api.since(mark2);
-      expect(later.map((r) => r.event_name)).toEqual(['telesales.call.disposed']);
+      await api.expectPublished(mark2, ['telesales.call.disposed']);
     });
 
     it('validates dispositions (422) and answers 404 for unknown leads', async () => {
       const id = await campaign();
       const leadId = await lead(id, '0912000020');
-      const bad = await post(`/api/telesales/leads/${leadId}/dispositions`, {
+      const bad = await dispose(leadId, {
         call_uuid: 'nope',
         agent_extension: '1001',
         disposition_code: 'X',
       }).expect(422);
       expect(bad.body.errors).toEqual({ call_uuid: ['call_uuid must be a UUID'] });
-      await post(`/api/telesales/leads/${leadId}/dispositions`, {
+      await dispose(leadId, {
         call_uuid: randomUUID(),
         agent_extension: '1001',
         disposition_code: 'X',
@@ -408,7 +411,7 @@ describe('Telesales', () => {
       const mark = await api.mark();
       const results = await Promise.all(
         leadIds.map((leadId, i) =>
-          post(`/api/telesales/leads/${leadId}/dispositions`, {
+          dispose(leadId, {
             call_uuid: randomUUID(),
             agent_extension: `10${String(i).padStart(2, '0')}`,
             disposition_code: 'NOT_INTERESTED',
@@ -431,14 +434,14 @@ describe('Telesales', () => {
       expect(got.body.data).toMatchObject({ status: 'completed', total_leads: 8, dialed_leads: 8 });
       // Another call to a lead of the completed campaign: no second completion.
       const mark2 = await api.mark();
-      await post(`/api/telesales/leads/${leadIds[0]}/dispositions`, {
+      await dispose(leadIds[0], {
         call_uuid: randomUUID(),
         agent_extension: '1001',
         disposition_code: 'INTERESTED',
       }).expect(201);
       expect(await api.since(mark2, ['telesales.campaign.completed'])).toEqual([]);
       // And no new leads in a completed campaign.
-      await post(`/api/telesales/campaigns/${id}/leads`, {
+      await postLead(id, {
         full_name: 'Late',
         phone: '0912999999',
       }).expect(409);
