@@ -10,11 +10,13 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
 import { AuthStore } from '../core/auth/auth-store';
+import { Brand } from './brand';
 import { navFor } from './nav';
 
 @Component({
   selector: 'app-shell',
   imports: [
+    Brand,
     MatButtonModule,
     MatIconModule,
     MatListModule,

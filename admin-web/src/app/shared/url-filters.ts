@@ -1,8 +1,7 @@
-import { DestroyRef, inject } from '@angular/core';
+import { DestroyRef, WritableSignal, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormGroup } from '@angular/forms';
 import { ActivatedRoute, ParamMap, Params, Router } from '@angular/router';
-import { debounceTime, filter } from 'rxjs';
+import { Observable, debounceTime, filter } from 'rxjs';
 import { isoToLocalInput, localInputToIso } from '../core/ui/time';
 
 /** What a filtered list page says about its filters: how they read from and go to the URL. */
@@ -11,12 +10,26 @@ export interface FilterCodec<S> {
   toParams(state: S): Params;
 }
 
+type IsoRange = { from: string; to: string };
+type LocalRange = { fromLocal: string; toLocal: string };
+
+/** The value of a filter form for the state `S`: its ISO `from`/`to` as DateRangeFields. */
+type FormValue<S extends IsoRange> = Omit<S, keyof IsoRange> & LocalRange;
+
+/** A filter form (with DateRangeFields) as `urlFilters` uses it. */
+interface FilterForm<V> {
+  readonly valid: boolean;
+  readonly valueChanges: Observable<unknown>;
+  getRawValue(): V;
+  setValue(value: V, options: { emitEvent: boolean }): void;
+}
+
 /**
  * A list page's filters kept in its URL, the source of truth, so a filtered view can be linked
- * to: `follow` applies each URL's filters, `fromForm` writes what the user types to the URL,
- * `show` and `clear` navigate. Call in an injection context; it stops with the page.
+ * to: `bind` ties the filter form and state to it, `show` and `clear` navigate. Call in an
+ * injection context; it stops with the page.
  */
-export function urlFilters<S>(codec: FilterCodec<S>) {
+export function urlFilters<S extends IsoRange>(codec: FilterCodec<S>) {
   const route = inject(ActivatedRoute);
   const router = inject(Router);
   const destroyRef = inject(DestroyRef);
@@ -29,36 +42,43 @@ export function urlFilters<S>(codec: FilterCodec<S>) {
     clear(): void {
       void router.navigate([], { relativeTo: route, queryParams: {} });
     },
-    /** Calls `apply` with the filters of the URL now and after each change. */
-    follow(apply: (state: S) => void): void {
-      route.queryParamMap
-        .pipe(takeUntilDestroyed(destroyRef))
-        .subscribe((params) => apply(codec.fromParams(params)));
-    },
-    /** Writes the form's valid value to the URL once the user pauses typing for `debounceMs`. */
-    fromForm<V>(form: FormGroup, debounceMs: number, toState: (value: V) => S): void {
+    /**
+     * Each URL's filters (now and after each change) go to `state` and the form, then `reload`
+     * runs; the form's valid value goes to the URL once the user pauses typing for `debounceMs`.
+     */
+    bind(
+      form: FilterForm<FormValue<S>>,
+      state: WritableSignal<S>,
+      debounceMs: number,
+      reload: () => void,
+    ): void {
+      route.queryParamMap.pipe(takeUntilDestroyed(destroyRef)).subscribe((params) => {
+        const next = codec.fromParams(params);
+        state.set(next);
+        form.setValue(toFormValue(next), { emitEvent: false });
+        reload();
+      });
       form.valueChanges
         .pipe(
           debounceTime(debounceMs),
           filter(() => form.valid),
           takeUntilDestroyed(destroyRef),
         )
-        .subscribe(() => show(toState(form.getRawValue() as V), true));
+        .subscribe(() => show(fromFormValue<S>(form.getRawValue()), true));
     },
   };
 }
 
-type IsoRange = { from: string; to: string };
-type LocalRange = { fromLocal: string; toLocal: string };
-
 /** A filter state's `from`/`to` (ISO) as the form's local date-time fields (DateRangeFields). */
-export function withLocalRange<S extends IsoRange>(state: S): Omit<S, keyof IsoRange> & LocalRange {
+function toFormValue<S extends IsoRange>(state: S): FormValue<S> {
   const { from, to, ...rest } = state;
   return { ...rest, fromLocal: isoToLocalInput(from), toLocal: isoToLocalInput(to) };
 }
 
 /** The form's local date-time fields back as the filter state's ISO `from`/`to`. */
-export function withIsoRange<V extends LocalRange>(value: V): Omit<V, keyof LocalRange> & IsoRange {
+function fromFormValue<S extends IsoRange>(value: FormValue<S>): S {
   const { fromLocal, toLocal, ...rest } = value;
-  return { ...rest, from: localInputToIso(fromLocal) ?? '', to: localInputToIso(toLocal) ?? '' };
+  const range = { from: localInputToIso(fromLocal) ?? '', to: localInputToIso(toLocal) ?? '' };
+  // `rest` is S without its range; TypeScript cannot prove that putting it back gives S.
+  return { ...rest, ...range } as unknown as S;
 }

@@ -22,7 +22,7 @@ import { CursorListView } from '../../shared/cursor-list-view';
 import { FilterToolbar } from '../../shared/filter-toolbar';
 import { JsonView } from '../../shared/json-view';
 import { TimeAgo } from '../../shared/time-ago';
-import { urlFilters, withIsoRange, withLocalRange } from '../../shared/url-filters';
+import { urlFilters } from '../../shared/url-filters';
 import {
   ACTION_PATTERN,
   AuditFilterState,
@@ -92,12 +92,7 @@ export class AuditLogPage implements OnInit {
   );
 
   ngOnInit(): void {
-    this.filters.follow((s) => {
-      this.state.set(s);
-      this.form.setValue(withLocalRange(s), { emitEvent: false });
-      this.list.reload();
-    });
-    this.filters.fromForm(this.form, 350, withIsoRange<AuditFilterForm>);
+    this.filters.bind(this.form, this.state, 350, () => this.list.reload());
   }
 
   protected verify(): void {
@@ -139,5 +134,3 @@ export class AuditLogPage implements OnInit {
     return 'neutral';
   }
 }
-
-type AuditFilterForm = ReturnType<AuditLogPage['form']['getRawValue']>;

@@ -34,7 +34,7 @@ import { CursorListView } from '../../shared/cursor-list-view';
 import { FilterToolbar } from '../../shared/filter-toolbar';
 import { StatusChip, httpTone } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
-import { urlFilters, withIsoRange, withLocalRange } from '../../shared/url-filters';
+import { urlFilters } from '../../shared/url-filters';
 import {
   ReplayDeadLettersData,
   ReplayDeadLettersDialog,
@@ -194,12 +194,7 @@ export class DeliveryListPage implements OnInit {
   ngOnInit(): void {
     this.webhooks.load();
     this.eventTypes.load();
-    this.filters.follow((s) => {
-      this.state.set(s);
-      this.form.setValue(withLocalRange(s), { emitEvent: false });
-      this.list.reload();
-    });
-    this.filters.fromForm(this.form, 250, withIsoRange<FilterFormValue>);
+    this.filters.bind(this.form, this.state, 250, () => this.list.reload());
   }
 
   protected reload(): void {
@@ -242,5 +237,3 @@ export class DeliveryListPage implements OnInit {
     void this.router.navigate(['/deliveries', d.id]);
   }
 }
-
-type FilterFormValue = ReturnType<DeliveryListPage['form']['getRawValue']>;

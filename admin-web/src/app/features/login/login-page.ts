@@ -8,6 +8,8 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
 import { toApiError } from '../../core/errors/api-error';
 import { AuthStore } from '../../core/auth/auth-store';
+import { PasswordToggle } from '../../shared/password-toggle';
+import { Brand } from '../../layout/brand';
 
 /** Only same-app paths are followed after login (no open redirect). */
 export function safeReturnUrl(url: string | null | undefined): string | null {
@@ -19,12 +21,14 @@ export function safeReturnUrl(url: string | null | undefined): string | null {
 @Component({
   selector: 'app-login-page',
   imports: [
+    Brand,
     ReactiveFormsModule,
     MatButtonModule,
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
     MatProgressBarModule,
+    PasswordToggle,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './login-page.html',

@@ -3,13 +3,13 @@ import { ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatRadioModule } from '@angular/material/radio';
 import { User } from '../../core/api/api.types';
 import { UsersApi } from '../../core/api/users-api';
 import { Notifier } from '../../core/errors/notifier';
 import { CopyButton } from '../../shared/copy-button';
+import { PasswordToggle } from '../../shared/password-toggle';
 import { PASSWORD_MIN, buildUserForm, generatePassword } from './user-form';
 
 @Component({
@@ -19,10 +19,10 @@ import { PASSWORD_MIN, buildUserForm, generatePassword } from './user-form';
     MatButtonModule,
     MatDialogModule,
     MatFormFieldModule,
-    MatIconModule,
     MatInputModule,
     MatRadioModule,
     CopyButton,
+    PasswordToggle,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
@@ -63,16 +63,7 @@ import { PASSWORD_MIN, buildUserForm, generatePassword } from './user-form';
             class="mono"
             required
           />
-          <button
-            mat-icon-button
-            matSuffix
-            type="button"
-            [attr.aria-label]="showPassword() ? 'Hide password' : 'Show password'"
-            [attr.aria-pressed]="showPassword()"
-            (click)="showPassword.set(!showPassword())"
-          >
-            <mat-icon [svgIcon]="showPassword() ? 'hide' : 'show'" />
-          </button>
+          <app-password-toggle matSuffix [(shown)]="showPassword" />
           @if (form.controls.password.value) {
             <app-copy-button
               matSuffix
