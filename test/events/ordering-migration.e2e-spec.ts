@@ -1,27 +1,15 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { EventOrdering1764000040000 } from '../../migrations/1764000040000-EventOrdering';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { EVENT_NAMES, EVENT_TYPES, orderingKeyOf } from '../../src/events/catalogue';
-import { scratchDatabase, ScratchDatabase } from '../foundation/scratch-db';
+import { useScratchDataSource } from '../foundation/scratch-db';
 
 /**
  * The migration that adds keys and sequences backfills rows written before it: each gets its
  * catalogue key from its payload, numbered per key in id order, and the key's counter continues.
  */
 describe('migration EventOrdering: backfill of existing outbox rows', () => {
-  let scratch: ScratchDatabase;
   let db: DataSource;
-
-  beforeAll(async () => {
-    scratch = await scratchDatabase('ordering_migration');
-    db = new DataSource({ ...dataSourceOptions(scratch.url), extra: { max: 2 } });
-    await db.initialize();
-  });
-
-  afterAll(async () => {
-    await db?.destroy();
-    await scratch?.drop();
-  });
+  useScratchDataSource('ordering_migration', (source) => (db = source));
 
   it('keys every old row by the catalogue rule, numbers them per key, and continues the counters', async () => {
     const migration = new EventOrdering1764000040000();

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { ensureDatabase, runMigrations } from '../../src/database/migrate';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options';
 import { startApp, type TestApp } from '../support/app';
 
 export interface ScratchDatabase {
@@ -107,4 +109,24 @@ export async function withScratchApp<T>(
   } finally {
     await scratch.drop();
   }
+}
+
+/**
+ * A migrated scratch database of a describe block with a small data source on it, for tests that
+ * run a migration's `down` and `up` by hand: made before its tests (`use` gets the data source),
+ * destroyed and dropped after them.
+ */
+export function useScratchDataSource(label: string, use: (db: DataSource) => unknown): void {
+  let scratch: ScratchDatabase | undefined;
+  let db: DataSource | undefined;
+  beforeAll(async () => {
+    scratch = await scratchDatabase(label);
+    db = new DataSource({ ...dataSourceOptions(scratch.url), extra: { max: 2 } });
+    await db.initialize();
+    use(db);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await scratch?.drop();
+  });
 }

@@ -86,6 +86,25 @@ export function deliveriesOfEvent(
   );
 }
 
+/**
+ * Waits until the first delivery of an event to the given webhooks (see deliveriesOfEvent) is
+ * `status`; returns it.
+ */
+export async function waitForEventDelivery(
+  t: TestApp,
+  eventId: string,
+  webhookIds: readonly string[],
+  status: string,
+): Promise<DeliveryRow> {
+  return waitFor(
+    async () => {
+      const [first] = await deliveriesOfEvent(t, eventId, webhookIds);
+      return first?.status === status ? first : null;
+    },
+    { what: `the delivery of event ${eventId} to be ${status}` },
+  );
+}
+
 export async function waitForDeliveryStatus(
   t: TestApp,
   deliveryId: string,
@@ -148,6 +167,11 @@ export class WebhookFixture {
     const r = await startReceiver(opts);
     this.receivers.push(r);
     return r;
+  }
+
+  /** Waits until the first delivery of the event to the file's webhooks is `status`. */
+  delivered(eventId: string, status: string): Promise<DeliveryRow> {
+    return waitForEventDelivery(this.t, eventId, this.webhookIds, status);
   }
 
   async hook(url: string, events: EventName[], displayName?: string, lane?: LaneSettings) {

@@ -28,10 +28,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     const r = await f.receiver({ respond: { status: 500 } });
     const w = await f.hook(r.url, ['telesales.lead.created']);
     const eventId = await publish(t, 'telesales.lead.created');
-    const [d] = await waitFor(async () => {
-      const rows = await deliveriesOfEvent(t, eventId, f.webhookIds);
-      return rows[0]?.status === 'dead_letter' ? rows : null;
-    });
+    const d = await f.delivered(eventId, 'dead_letter');
     expect(r.received).toHaveLength(4);
     r.respondWith((req) => ({ status: req.headers['x-zorio-delivery'] === d.id ? 200 : 500 }));
     // Hold the replay's attempt on the webhook being paused, to see the 409 while it is pending.
@@ -115,15 +112,11 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     const r = await f.receiver({ respond: { status: 500 } });
     const w = await f.hook(r.url, ['autocall.campaign.paused']);
     const first = await publish(t, 'autocall.campaign.paused');
-    await waitFor(
-      async () => (await deliveriesOfEvent(t, first, f.webhookIds))[0]?.status === 'dead_letter',
-    );
+    await f.delivered(first, 'dead_letter');
     let state = await admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
     expect(state.body.data).toMatchObject({ status: 'active', consecutive_failures: 1 });
     const second = await publish(t, 'autocall.campaign.paused');
-    await waitFor(
-      async () => (await deliveriesOfEvent(t, second, f.webhookIds))[0]?.status === 'dead_letter',
-    );
+    await f.delivered(second, 'dead_letter');
     state = await admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
     expect(state.body.data).toMatchObject({ status: 'suspended', consecutive_failures: 2 });
     expect(state.body.data.suspended_at).toEqual(expect.any(String));
@@ -147,23 +140,17 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
       suspended_at: null,
     });
     const after = await publish(t, 'autocall.campaign.paused');
-    await waitFor(
-      async () => (await deliveriesOfEvent(t, after, f.webhookIds))[0]?.status === 'succeeded',
-    );
+    await f.delivered(after, 'succeeded');
   });
 
   it('a success resets the run of dead letters', async () => {
     const r = await f.receiver({ respond: { status: 500 } });
     const w = await f.hook(r.url, ['autocall.campaign.resumed']);
     const first = await publish(t, 'autocall.campaign.resumed');
-    await waitFor(
-      async () => (await deliveriesOfEvent(t, first, f.webhookIds))[0]?.status === 'dead_letter',
-    );
+    await f.delivered(first, 'dead_letter');
     r.respondWith({ status: 200 });
     const ok = await publish(t, 'autocall.campaign.resumed');
-    await waitFor(
-      async () => (await deliveriesOfEvent(t, ok, f.webhookIds))[0]?.status === 'succeeded',
-    );
+    await f.delivered(ok, 'succeeded');
     const state = await admin.get(`/api/admin/webhooks/${w.id}`).expect(200);
     expect(state.body.data).toMatchObject({ status: 'active', consecutive_failures: 0 });
   });
@@ -172,15 +159,9 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     const r = await f.receiver();
     await f.hook(r.url, ['pbx.call.answered']);
     const recent = await publish(t, 'pbx.call.answered');
-    const [fresh] = await waitFor(async () => {
-      const rows = await deliveriesOfEvent(t, recent, f.webhookIds);
-      return rows[0]?.status === 'succeeded' ? rows : null;
-    });
+    const fresh = await f.delivered(recent, 'succeeded');
     const old = await publish(t, 'pbx.call.answered');
-    const [aged] = await waitFor(async () => {
-      const rows = await deliveriesOfEvent(t, old, f.webhookIds);
-      return rows[0]?.status === 'succeeded' ? rows : null;
-    });
+    const aged = await f.delivered(old, 'succeeded');
     // Its whole day falls out: the delivery and its attempts move to a day before the window.
     const agedAt = new Date(Date.now() - 31 * 86_400_000);
     await t.app.get(DeliveryPartitions).ensure(agedAt, agedAt);

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../../src/common/actor';
 import { WebhooksService } from '../../src/modules/webhooks/webhooks.service';
 import { QueueName } from '../../src/platform/queues';
-import { startApp, type TestApp } from '../support/app';
+import { type TestApp, useApp } from '../support/app';
 
 /**
  * The webhooks module's WebhookLifecycle port, as deliveries implements it (role api: nothing
@@ -15,12 +15,14 @@ describe('webhook changes reach deliveries through the WebhookLifecycle port', (
   let webhooks: WebhooksService;
   let lanes: Queue;
 
-  beforeAll(async () => {
-    t = await startApp({ ZORIO_ROLE: 'api', LOG_LEVEL: 'silent' });
-    webhooks = t.app.get(WebhooksService);
-    lanes = t.app.get<Queue>(getQueueToken(QueueName.Lanes));
-  });
-  afterAll(() => t.close());
+  useApp(
+    (app) => {
+      t = app;
+      webhooks = t.app.get(WebhooksService);
+      lanes = t.app.get<Queue>(getQueueToken(QueueName.Lanes));
+    },
+    { ZORIO_ROLE: 'api', LOG_LEVEL: 'silent' },
+  );
 
   async function webhook(): Promise<string> {
     const { webhook } = await webhooks.create(SYSTEM_ACTOR, {
