@@ -5,16 +5,14 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Length,
-  Max,
-  Min,
   Validate,
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
+import { IntBetween } from '../../../common/fields';
 import { parseStrictCidr } from '../../../common/ip';
 import { SCOPES, Scope } from '../../../platform/http/access.decorators';
 
@@ -60,8 +58,6 @@ export class CreateApiTokenDto {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 3650 })
   @IsOptional()
-  @IsInt({ message: 'expires_in_days must be an integer between 1 and 3650' })
-  @Min(1, { message: 'expires_in_days must be an integer between 1 and 3650' })
-  @Max(3650, { message: 'expires_in_days must be an integer between 1 and 3650' })
+  @IntBetween(1, 3650)
   expires_in_days?: number;
 }

@@ -5,15 +5,13 @@ import {
   IsInt,
   IsISO8601,
   IsOptional,
-  IsString,
   IsUUID,
-  Length,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
+import { IsText } from '../../../common/fields';
 
 export const CALL_EVENT_TYPES = ['dialed', 'answered', 'dtmf', 'transferred', 'completed'] as const;
 export type CallEventType = (typeof CALL_EVENT_TYPES)[number];
@@ -65,14 +63,12 @@ export class CallEventDto {
     example: 'confirm',
   })
   @IsOptional()
-  @MaxLength(64, { message: 'action_type must be at most 64 characters' })
-  @IsString({ message: 'action_type must be a string' })
+  @IsText(64)
   action_type?: string | null;
 
   @ApiPropertyOptional({ description: 'Required for `transferred`', example: 'support' })
   @ValidateIf((o: CallEventDto) => o.type === 'transferred' || present(o.queue_name))
-  @Length(1, 100, { message: 'queue_name must be 1 to 100 characters' })
-  @IsString({ message: 'queue_name must be a string' })
+  @IsText(100, 1)
   queue_name?: string;
 
   @ApiPropertyOptional({

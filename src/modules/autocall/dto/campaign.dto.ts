@@ -1,39 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { IntBetween, IsText } from '../../../common/fields';
 import { ApiFieldErrors, DataOf, PageOf } from '../../../openapi';
 import { IsSmallJsonObject } from '../../../common/json-object';
+import { ImportRows } from '../../../common/leads/import-rows';
 import { RowList } from '../../../common/validation';
-
-export const MAX_IMPORT = 5000;
 
 export class CreateAutocallCampaignDto {
   @ApiProperty({ example: 'Nhắc lịch hẹn tháng 7', minLength: 1, maxLength: 200 })
-  @Length(1, 200, { message: 'name must be 1 to 200 characters' })
-  @IsString({ message: 'name must be a string' })
+  @IsText(200, 1)
   name!: string;
 
   @ApiPropertyOptional({ example: 'Appointment reminders for July', maxLength: 2000 })
   @IsOptional()
-  @MaxLength(2000, { message: 'description must be at most 2000 characters' })
-  @IsString({ message: 'description must be a string' })
+  @IsText(2000)
   description?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 10, example: 20 })
   @IsOptional()
-  @IsInt({ message: 'max_concurrent must be an integer between 1 and 1000' })
-  @Min(1, { message: 'max_concurrent must be an integer between 1 and 1000' })
-  @Max(1000, { message: 'max_concurrent must be an integer between 1 and 1000' })
+  @IntBetween(1, 1000)
   max_concurrent?: number;
 }
 
@@ -42,8 +27,7 @@ export class AutocallLeadRowDto {
     description: 'Vietnamese number, normalised to `84…` (0912 345 678, +84…, 84…)',
     example: '0987.654.321',
   })
-  @MaxLength(40, { message: 'phone must be at most 40 characters' })
-  @IsString({ message: 'phone must be a string' })
+  @IsText(40)
   phone!: string;
 
   @ApiPropertyOptional({ example: 'CRM-88213', maxLength: 100 })
@@ -65,13 +49,7 @@ export class AutocallLeadRowDto {
 
 @RowList('leads')
 export class ImportAutocallLeadsDto {
-  @ApiProperty({
-    type: [AutocallLeadRowDto],
-    maxItems: MAX_IMPORT,
-    description: 'Each row is validated on its own; invalid rows are reported, not imported',
-  })
-  @IsArray({ message: 'leads must be a list' })
-  @ArrayMaxSize(MAX_IMPORT, { message: `leads must contain at most ${MAX_IMPORT} rows` })
+  @ImportRows(AutocallLeadRowDto)
   leads!: unknown[];
 }
 

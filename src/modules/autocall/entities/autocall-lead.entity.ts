@@ -1,13 +1,5 @@
-import {
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  Unique,
-} from 'typeorm';
-import { Timestamped } from '../../../database/timestamps';
+import { Column, Entity, Index, Unique } from 'typeorm';
+import { CampaignLead } from '../../../common/leads/campaign-lead';
 import { AutocallCampaign } from './autocall-campaign.entity';
 
 /** `pending` until dialed, `in_call` while the dialer reports a call, `done` once completed. */
@@ -16,21 +8,7 @@ export type AutocallLeadStatus = 'pending' | 'in_call' | 'done';
 @Entity('autocall_leads')
 @Unique('autocall_leads_campaign_phone_key', ['campaignId', 'phone'])
 @Index('autocall_leads_open_idx', ['campaignId'], { where: "status <> 'done'" })
-export class AutocallLead extends Timestamped {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_autocall_leads' })
-  id!: number;
-
-  @Column({ name: 'campaign_id', type: 'int' })
-  campaignId!: number;
-
-  @ManyToOne(() => AutocallCampaign, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'autocall_leads_campaign_fk' })
-  campaign?: AutocallCampaign;
-
-  /** `84…`, see src/common/leads/phone.ts. */
-  @Column({ type: 'varchar', length: 20 })
-  phone!: string;
-
+export class AutocallLead extends CampaignLead('autocall_leads', () => AutocallCampaign) {
   @Column({ name: 'external_ref', type: 'varchar', length: 100, nullable: true })
   externalRef!: string | null;
 

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsDate, IsOptional } from 'class-validator';
-import { PageQuery, toDate } from '../../../common/query-dto';
+import { OptionalDateTime } from '../../../common/fields';
+import { PageQuery } from '../../../common/query-dto';
 import { DataOf, PageOf } from '../../../openapi';
 
 export class CdrListQuery extends PageQuery {
@@ -9,9 +8,7 @@ export class CdrListQuery extends PageQuery {
     description: 'Start of the window (ISO 8601, on the call start); default `to` − 30 days',
     example: '2026-06-01T00:00:00Z',
   })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: 'from must be an ISO 8601 date-time' })
+  @OptionalDateTime()
   from?: Date;
 
   @ApiPropertyOptional({
@@ -19,9 +16,7 @@ export class CdrListQuery extends PageQuery {
       'End of the window (ISO 8601, exclusive); default now. At most 30 days after `from`',
     example: '2026-06-30T00:00:00Z',
   })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: 'to must be an ISO 8601 date-time' })
+  @OptionalDateTime()
   to?: Date;
 }
 

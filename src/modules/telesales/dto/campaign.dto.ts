@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsText } from '../../../common/fields';
 import { DataOf, PageOf } from '../../../openapi';
 import { DIALER_MODES, DialerMode } from '../entities/telesales-campaign.entity';
 
 export class CreateTelesalesCampaignDto {
   @ApiProperty({ example: 'Khuyến mãi hè 2026', minLength: 1, maxLength: 200 })
-  @Length(1, 200, { message: 'name must be 1 to 200 characters' })
-  @IsString({ message: 'name must be a string' })
+  @IsText(200, 1)
   name!: string;
 
   @ApiProperty({ enum: DIALER_MODES, example: 'progressive' })
@@ -15,8 +15,7 @@ export class CreateTelesalesCampaignDto {
 
   @ApiPropertyOptional({ example: 'Summer upsell to existing customers', maxLength: 2000 })
   @IsOptional()
-  @MaxLength(2000, { message: 'description must be at most 2000 characters' })
-  @IsString({ message: 'description must be a string' })
+  @IsText(2000)
   description?: string;
 }
 

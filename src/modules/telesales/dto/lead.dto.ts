@@ -1,27 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
-  IsArray,
   IsEmail,
   IsISO8601,
   IsOptional,
-  IsString,
   IsUUID,
-  Length,
   Matches,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { IsText, stacked } from '../../../common/fields';
 import { ApiFieldErrors, DataOf, PageOf } from '../../../openapi';
 import { IsSmallJsonObject } from '../../../common/json-object';
+import { ImportRows } from '../../../common/leads/import-rows';
 import { RowList } from '../../../common/validation';
 
-export const MAX_IMPORT = 5000;
+/** An email address (at most 254 characters), or absent or null. */
+const OptionalEmail = (): PropertyDecorator =>
+  stacked(
+    IsOptional(),
+    IsEmail({}, { message: 'email must be an email address' }),
+    MaxLength(254, { message: 'email must be at most 254 characters' }),
+  );
 
 export class CreateTelesalesLeadDto {
   @ApiProperty({ example: 'Nguyễn Văn An', minLength: 1, maxLength: 200 })
-  @Length(1, 200, { message: 'full_name must be 1 to 200 characters' })
-  @IsString({ message: 'full_name must be a string' })
+  @IsText(200, 1)
   full_name!: string;
 
   @ApiProperty({
@@ -29,14 +32,11 @@ export class CreateTelesalesLeadDto {
       'Normalised to digits with country code: Vietnamese numbers (0912 345 678, +84…, 84…) become `84…`',
     example: '0912 345 678',
   })
-  @MaxLength(40, { message: 'phone must be at most 40 characters' })
-  @IsString({ message: 'phone must be a string' })
+  @IsText(40)
   phone!: string;
 
   @ApiPropertyOptional({ example: 'an.nguyen@example.com', nullable: true, type: String })
-  @IsOptional()
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254, { message: 'email must be at most 254 characters' })
+  @OptionalEmail()
   email?: string | null;
 
   @ApiPropertyOptional({
@@ -50,27 +50,18 @@ export class CreateTelesalesLeadDto {
 
 @RowList('leads')
 export class BulkImportTelesalesLeadsDto {
-  @ApiProperty({
-    type: [CreateTelesalesLeadDto],
-    maxItems: MAX_IMPORT,
-    description: 'Each row is validated on its own; invalid rows are reported, not imported',
-  })
-  @IsArray({ message: 'leads must be a list' })
-  @ArrayMaxSize(MAX_IMPORT, { message: `leads must contain at most ${MAX_IMPORT} rows` })
+  @ImportRows(CreateTelesalesLeadDto)
   leads!: unknown[];
 }
 
 export class UpdateTelesalesLeadDto {
   @ApiPropertyOptional({ example: 'Nguyễn Văn An' })
   @ValidateIf((o: UpdateTelesalesLeadDto) => o.full_name !== undefined)
-  @Length(1, 200, { message: 'full_name must be 1 to 200 characters' })
-  @IsString({ message: 'full_name must be a string' })
+  @IsText(200, 1)
   full_name?: string;
 
   @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears it' })
-  @IsOptional()
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254, { message: 'email must be at most 254 characters' })
+  @OptionalEmail()
   email?: string | null;
 
   @ApiPropertyOptional({
@@ -106,8 +97,7 @@ export class CreateDispositionDto {
 
   @ApiPropertyOptional({ example: 'Customer asked for a quote by email', maxLength: 2000 })
   @IsOptional()
-  @MaxLength(2000, { message: 'note must be at most 2000 characters' })
-  @IsString({ message: 'note must be a string' })
+  @IsText(2000)
   note?: string | null;
 
   @ApiPropertyOptional({ format: 'date-time', example: '2026-06-30T02:00:00Z' })

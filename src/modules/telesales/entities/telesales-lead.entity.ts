@@ -1,13 +1,5 @@
-import {
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  Unique,
-} from 'typeorm';
-import { Timestamped } from '../../../database/timestamps';
+import { Column, Entity, Index, Unique } from 'typeorm';
+import { CampaignLead } from '../../../common/leads/campaign-lead';
 import type { LeadPayload } from '../../../events/catalogue';
 import { TelesalesCampaign } from './telesales-campaign.entity';
 
@@ -17,23 +9,9 @@ export type TelesalesLeadStatus = 'new' | 'contacted' | 'callback';
 @Entity('telesales_leads')
 @Unique('telesales_leads_campaign_phone_key', ['campaignId', 'phone'])
 @Index('telesales_leads_undialed_idx', ['campaignId'], { where: 'dialed_at IS NULL' })
-export class TelesalesLead extends Timestamped {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_telesales_leads' })
-  id!: number;
-
-  @Column({ name: 'campaign_id', type: 'int' })
-  campaignId!: number;
-
-  @ManyToOne(() => TelesalesCampaign, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'telesales_leads_campaign_fk' })
-  campaign?: TelesalesCampaign;
-
+export class TelesalesLead extends CampaignLead('telesales_leads', () => TelesalesCampaign) {
   @Column({ name: 'full_name', type: 'varchar', length: 200 })
   fullName!: string;
-
-  /** Normalised: digits only, Vietnamese numbers as `84…`. */
-  @Column({ type: 'varchar', length: 20 })
-  phone!: string;
 
   @Column({ type: 'varchar', length: 254, nullable: true })
   email!: string | null;
