@@ -29,6 +29,9 @@ describe('AutoCall', () => {
   }
 
   const report = (body: object) => post('/api/autocall/calls/events', body);
+  /** The dialer's report that it dialed a lead (call `uuid`) from the usual caller id. */
+  const dial = (uuid: string, leadId: number) =>
+    report({ type: 'dialed', uuid, lead_id: leadId, caller_id: '842873001234' });
 
   /**
    * A finished campaign: its autocall.campaign.finished event (`row`) and the campaign as the API
@@ -304,9 +307,7 @@ describe('AutoCall', () => {
 
       // Repeats of dialed / answered / transferred are no-ops.
       const mark2 = await api.mark();
-      await report({ type: 'dialed', uuid, lead_id: lead.id, caller_id: '842873001234' }).expect(
-        200,
-      );
+      await dial(uuid, lead.id).expect(200);
       await report({ type: 'answered', uuid, lead_id: lead.id }).expect(200);
       await report({ type: 'transferred', uuid, lead_id: lead.id, queue_name: 'x' }).expect(200);
       expect(await api.since(mark2)).toEqual([]);
@@ -332,7 +333,7 @@ describe('AutoCall', () => {
       const { id, leads } = await running(['0911000001', '0911000002', '0911000003'], 'Hết lead');
       const calls = leads.map((l) => ({ uuid: randomUUID(), lead_id: l.id }));
       for (const c of calls) {
-        await report({ type: 'dialed', ...c, caller_id: '842873001234' }).expect(200);
+        await dial(c.uuid, c.lead_id).expect(200);
       }
       const mark = await api.mark();
       const results = await Promise.all(
@@ -348,24 +349,14 @@ describe('AutoCall', () => {
       // A repeated completed is a no-op; nothing is dialed in a finished campaign.
       const mark2 = await api.mark();
       await report({ type: 'completed', ...calls[0] }).expect(200);
-      await report({
-        type: 'dialed',
-        uuid: randomUUID(),
-        lead_id: leads[0].id,
-        caller_id: '842873001234',
-      }).expect(409);
+      await dial(randomUUID(), leads[0].id).expect(409);
       expect(await api.since(mark2)).toEqual([]);
     });
 
     it('a campaign with leads still pending does not finish', async () => {
       const { id, leads } = await running(['0911000011', '0911000012']);
       const uuid = randomUUID();
-      await report({
-        type: 'dialed',
-        uuid,
-        lead_id: leads[0].id,
-        caller_id: '842873001234',
-      }).expect(200);
+      await dial(uuid, leads[0].id).expect(200);
       const mark = await api.mark();
       await report({ type: 'completed', uuid, lead_id: leads[0].id }).expect(200);
       expect(await api.since(mark)).toEqual([]);
@@ -404,17 +395,10 @@ describe('AutoCall', () => {
       }
 
       const uuid = randomUUID();
-      await report({ type: 'dialed', uuid, lead_id: lead.id, caller_id: '842873001234' }).expect(
-        200,
-      );
+      await dial(uuid, lead.id).expect(200);
       const wrongLead = await report({ type: 'answered', uuid, lead_id: leads[1].id }).expect(422);
       expect(wrongLead.body.errors).toEqual({ lead_id: ['lead_id is not the lead of this call'] });
-      await report({
-        type: 'dialed',
-        uuid,
-        lead_id: leads[1].id,
-        caller_id: '842873001234',
-      }).expect(409);
+      await dial(uuid, leads[1].id).expect(409);
       await report({ type: 'completed', uuid, lead_id: lead.id }).expect(200);
       await report({ type: 'dtmf', uuid, lead_id: lead.id, digit: '1' }).expect(409);
       await report({ type: 'answered', uuid, lead_id: lead.id }).expect(409);
@@ -426,12 +410,7 @@ describe('AutoCall', () => {
       }).expect(409); // the lead is done
 
       await post(`/api/autocall/campaigns/${id}/pause`).expect(200);
-      const paused = await report({
-        type: 'dialed',
-        uuid: randomUUID(),
-        lead_id: leads[1].id,
-        caller_id: '842873001234',
-      }).expect(409);
+      const paused = await dial(randomUUID(), leads[1].id).expect(409);
       expect(paused.body.message).toMatch(/paused/);
       // Only the one dialed/completed pair and the pause were published.
       await api.expectPublished(mark, ['autocall.lead.dialed', 'autocall.campaign.paused']);

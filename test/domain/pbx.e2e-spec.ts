@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SimulateCallOptions } from '../../tools/fake-freeswitch/fake-freeswitch';
+import { ANSWERED_CALL } from '../support/cdr';
 import { waitFor } from '../support/wait';
 import { expectEvent, OutboxRow } from './support';
 import { usePbxApp } from './suite';
@@ -263,16 +264,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
       const data = expectEvent(rows[0], 'pbx.cdr.created');
       expect(data).toEqual({
         call_uuid: uuid,
-        extension: '1001',
-        direction: 'inbound',
-        caller_number: '84912345678',
-        destination_number: '842873001234',
-        started_at: '2026-06-29T03:29:40.123Z',
-        answered_at: '2026-06-29T03:29:46.200Z',
-        ended_at: '2026-06-29T03:30:12.900Z',
-        duration: 32,
-        billsec: 26,
-        hangup_cause: 'NORMAL_CLEARING',
+        ...ANSWERED_CALL,
         result: 'answered',
         queue_name: 'sales@pbx.zorio.local',
         trunk_name: 'viettel-sip-01',

@@ -15,8 +15,13 @@ describe('Telesales', () => {
 
   const postLead = (campaignId: number, body: object) =>
     post(`/api/telesales/campaigns/${campaignId}/leads`, body);
+  /** A disposition of a call to the lead: a new call by agent 1001 unless `body` says otherwise. */
   const dispose = (leadId: number, body: object) =>
-    post(`/api/telesales/leads/${leadId}/dispositions`, body);
+    post(`/api/telesales/leads/${leadId}/dispositions`, {
+      call_uuid: randomUUID(),
+      agent_extension: '1001',
+      ...body,
+    });
 
   async function lead(campaignId: number, phone: string, extra: object = {}): Promise<number> {
     const res = await postLead(campaignId, {
@@ -134,27 +139,18 @@ describe('Telesales', () => {
     it('rejects invalid leads with 422 and unknown campaigns with 404', async () => {
       const id = await campaign();
       const mark = await api.mark();
-      const phone = await postLead(id, {
-        full_name: 'A',
-        phone: '12345',
-      }).expect(422);
-      expect(Object.keys(phone.body.errors)).toEqual(['phone']);
-      const email = await postLead(id, {
-        full_name: 'A',
-        phone: '0912345678',
-        email: 'not-an-email',
-      }).expect(422);
-      expect(email.body.errors).toEqual({ email: ['email must be an email address'] });
-      const fields = await postLead(id, {
-        full_name: 'A',
-        phone: '0912345678',
-        custom_fields: ['not', 'an', 'object'],
-      }).expect(422);
-      expect(Object.keys(fields.body.errors)).toEqual(['custom_fields']);
-      await post('/api/telesales/campaigns/999999/leads', {
-        full_name: 'A',
-        phone: '0912345678',
-      }).expect(404);
+      const valid = { full_name: 'A', phone: '0912345678' };
+      // Each change makes the lead invalid; the 422 names exactly its field.
+      const invalid: [object, Record<string, unknown>][] = [
+        [{ phone: '12345' }, { phone: expect.any(Array) }],
+        [{ email: 'not-an-email' }, { email: ['email must be an email address'] }],
+        [{ custom_fields: ['not', 'an', 'object'] }, { custom_fields: expect.any(Array) }],
+      ];
+      for (const [change, errors] of invalid) {
+        const res = await postLead(id, { ...valid, ...change }).expect(422);
+        expect(res.body.errors).toEqual(errors);
+      }
+      await postLead(999999, valid).expect(404);
       expect(await api.since(mark)).toEqual([]);
       expect(await leadCount(id)).toBe(0);
     });
@@ -336,7 +332,6 @@ describe('Telesales', () => {
       const mark = await api.mark();
       const res = await dispose(leadId, {
         call_uuid: callUuid,
-        agent_extension: '1001',
         disposition_code: 'CALLBACK',
         note: 'Gọi lại sau 9h',
         callback_at: '2026-06-30T02:00:00Z',
@@ -365,15 +360,10 @@ describe('Telesales', () => {
       expect(res.body.data).toMatchObject({ call_uuid: callUuid, lead: { status: 'callback' } });
 
       const mark2 = await api.mark();
-      await dispose(leadId, {
-        call_uuid: callUuid,
-        agent_extension: '1001',
-        disposition_code: 'INTERESTED',
-      }).expect(409);
+      await dispose(leadId, { call_uuid: callUuid, disposition_code: 'INTERESTED' }).expect(409);
       // The second call of the lead, same outcome fields unchanged except status: no completion
       // yet (the other lead has not been dialed).
       await dispose(leadId, {
-        call_uuid: randomUUID(),
         agent_extension: '1002',
         disposition_code: 'CALLBACK',
         callback_at: '2026-07-01T02:00:00Z',
@@ -384,23 +374,10 @@ describe('Telesales', () => {
     it('validates dispositions (422) and answers 404 for unknown leads', async () => {
       const id = await campaign();
       const leadId = await lead(id, '0912000020');
-      const bad = await dispose(leadId, {
-        call_uuid: 'nope',
-        agent_extension: '1001',
-        disposition_code: 'X',
-      }).expect(422);
+      const bad = await dispose(leadId, { call_uuid: 'nope', disposition_code: 'X' }).expect(422);
       expect(bad.body.errors).toEqual({ call_uuid: ['call_uuid must be a UUID'] });
-      await dispose(leadId, {
-        call_uuid: randomUUID(),
-        agent_extension: '1001',
-        disposition_code: 'X',
-        callback_at: 'tomorrow',
-      }).expect(422);
-      await post('/api/telesales/leads/999999/dispositions', {
-        call_uuid: randomUUID(),
-        agent_extension: '1001',
-        disposition_code: 'X',
-      }).expect(404);
+      await dispose(leadId, { disposition_code: 'X', callback_at: 'tomorrow' }).expect(422);
+      await dispose(999999, { disposition_code: 'X' }).expect(404);
     });
 
     it('publishes telesales.campaign.completed exactly once when the last leads are disposed concurrently', async () => {
@@ -412,7 +389,6 @@ describe('Telesales', () => {
       const results = await Promise.all(
         leadIds.map((leadId, i) =>
           dispose(leadId, {
-            call_uuid: randomUUID(),
             agent_extension: `10${String(i).padStart(2, '0')}`,
             disposition_code: 'NOT_INTERESTED',
           }),
@@ -434,11 +410,7 @@ describe('Telesales', () => {
       expect(got.body.data).toMatchObject({ status: 'completed', total_leads: 8, dialed_leads: 8 });
       // Another call to a lead of the completed campaign: no second completion.
       const mark2 = await api.mark();
-      await dispose(leadIds[0], {
-        call_uuid: randomUUID(),
-        agent_extension: '1001',
-        disposition_code: 'INTERESTED',
-      }).expect(201);
+      await dispose(leadIds[0], { disposition_code: 'INTERESTED' }).expect(201);
       expect(await api.since(mark2, ['telesales.campaign.completed'])).toEqual([]);
       // And no new leads in a completed campaign.
       await postLead(id, {

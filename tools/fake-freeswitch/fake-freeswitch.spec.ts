@@ -17,8 +17,15 @@ class RawSession {
     this.socket.on('error', () => undefined);
   }
 
-  send(command: string): void {
-    this.socket.write(`${command}\n\n`);
+  /** Writes each command as its own ESL command (ended by a blank line), in order. */
+  send(...commands: string[]): void {
+    for (const command of commands) this.socket.write(`${command}\n\n`);
+  }
+
+  /** Waits until the server has closed the session; then every reply it sent. */
+  async repliesUntilClosed(): Promise<string[]> {
+    await waitFor(() => this.closed, { what: 'the server closing the session' });
+    return this.replies();
   }
 
   replies(): string[] {
@@ -57,10 +64,8 @@ describe('FakeFreeswitch wire protocol', () => {
   it('asks for auth, refuses other commands and a wrong password, then disconnects', async () => {
     const s = open();
     await waitFor(() => s.outputs.length === 1, { what: 'auth/request' });
-    s.send('api status');
-    s.send('auth wrong');
-    await waitFor(() => s.closed, { what: 'server closing the session' });
-    expect(s.replies()).toEqual([
+    s.send('api status', 'auth wrong');
+    expect(await s.repliesUntilClosed()).toEqual([
       'auth/request ',
       'command/reply -ERR command not found',
       'command/reply -ERR invalid',
@@ -73,10 +78,8 @@ describe('FakeFreeswitch wire protocol', () => {
     const plain = open();
     const json = open();
     await waitFor(() => fake.connectionCount === 2, { what: 'two sessions' });
-    plain.send('auth pw-1');
-    plain.send('event plain CHANNEL_ANSWER');
-    json.send('auth pw-1');
-    json.send('event json ALL');
+    plain.send('auth pw-1', 'event plain CHANNEL_ANSWER');
+    json.send('auth pw-1', 'event json ALL');
     await waitFor(() => fake.subscribedCount === 2, { what: 'two subscriptions' });
 
     const call = await fake.simulateCall({
@@ -100,12 +103,8 @@ describe('FakeFreeswitch wire protocol', () => {
 
   it('answers api commands and says goodbye on exit', async () => {
     const s = open();
-    s.send('auth pw-1');
-    s.send('api version');
-    s.send('api hostname');
-    s.send('exit');
-    await waitFor(() => s.closed, { what: 'close after exit' });
-    expect(s.replies()).toEqual([
+    s.send('auth pw-1', 'api version', 'api hostname', 'exit');
+    expect(await s.repliesUntilClosed()).toEqual([
       'auth/request ',
       'command/reply +OK accepted',
       'api/response FreeSWITCH Version 1.10.12-release~64bit (-release 64bit)',

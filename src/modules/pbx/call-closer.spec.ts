@@ -1,5 +1,6 @@
 import { hangupFromCdr, OpenLeg } from './call-closer';
 import type { PbxCdr } from './entities/pbx-cdr.entity';
+import { ANSWERED_CALL } from '../../../test/support/cdr';
 
 const cdr = {
   uuid: '6f1c2b0e-4d1a-4c8e-9a57-3e2f8b1d7c40',
@@ -29,16 +30,7 @@ describe('hangupFromCdr', () => {
   it("the CDR's own leg takes the CDR's times, answer, billsec and cause", () => {
     expect(hangupFromCdr(leg('1001'), cdr, false)).toEqual({
       call_uuid: cdr.uuid,
-      extension: '1001',
-      direction: 'inbound',
-      caller_number: '84912345678',
-      destination_number: '842873001234',
-      started_at: '2026-06-29T03:29:40.123Z',
-      answered_at: '2026-06-29T03:29:46.200Z',
-      ended_at: '2026-06-29T03:30:12.900Z',
-      duration: 32,
-      billsec: 26,
-      hangup_cause: 'NORMAL_CLEARING',
+      ...ANSWERED_CALL,
     });
   });
 
