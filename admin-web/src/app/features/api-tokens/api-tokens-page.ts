@@ -1,6 +1,5 @@
 import { ChangeDetectionStrategy, Component, OnInit, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTableModule } from '@angular/material/table';
 import { filter, switchMap } from 'rxjs';
@@ -180,7 +179,6 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
 })
 export class ApiTokensPage implements OnInit {
   private readonly api = inject(ApiTokensApi);
-  private readonly dialog = inject(MatDialog);
   private readonly dialogs = inject(Dialogs);
 
   protected readonly columns = ['name', 'scopes', 'ips', 'status', 'expires', 'used', 'actions'];
@@ -199,12 +197,8 @@ export class ApiTokensPage implements OnInit {
   }
 
   protected create(): void {
-    this.dialog
-      .open<TokenCreateDialog, void, ApiTokenCreated>(TokenCreateDialog, {
-        width: '560px',
-        maxWidth: '95vw',
-      })
-      .afterClosed()
+    this.dialogs
+      .open<TokenCreateDialog, void, ApiTokenCreated>(TokenCreateDialog, '560px')
       .pipe(
         filter((c): c is ApiTokenCreated => !!c),
         switchMap((created) => {

@@ -12,7 +12,6 @@ import { NgTemplateOutlet } from '@angular/common';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -30,6 +29,7 @@ import { cursorList } from '../../core/data/cursor-list';
 import { pollWhileVisible, remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { CopyButton } from '../../shared/copy-button';
+import { Dialogs } from '../../shared/dialogs';
 import { CursorListView } from '../../shared/cursor-list-view';
 import { FilterToolbar } from '../../shared/filter-toolbar';
 import { StatusChip, httpTone } from '../../shared/status-chip';
@@ -142,7 +142,7 @@ export class DeliveryListPage implements OnInit {
   private readonly webhooksApi = inject(WebhooksApi);
   private readonly eventTypesApi = inject(EventTypesApi);
   private readonly notifier = inject(Notifier);
-  private readonly dialog = inject(MatDialog);
+  private readonly dialogs = inject(Dialogs);
   private readonly router = inject(Router);
   private readonly filters = urlFilters({
     fromParams: filtersFromParams,
@@ -227,10 +227,7 @@ export class DeliveryListPage implements OnInit {
       webhookId: this.state().webhook_id || undefined,
       webhooks: this.webhooks.value() ?? [],
     };
-    this.dialog
-      .open(ReplayDeadLettersDialog, { data, width: '480px', maxWidth: '95vw' })
-      .afterClosed()
-      .subscribe(() => this.reload());
+    this.dialogs.open(ReplayDeadLettersDialog, '480px', { data }).subscribe(() => this.reload());
   }
 
   protected open(d: Delivery): void {

@@ -1,6 +1,5 @@
 import { ChangeDetectionStrategy, Component, OnInit, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatMenuModule } from '@angular/material/menu';
 import { MatTableModule } from '@angular/material/table';
@@ -167,7 +166,6 @@ import { UserCreateDialog } from './user-create-dialog';
 })
 export class UsersPage implements OnInit {
   private readonly api = inject(UsersApi);
-  private readonly dialog = inject(MatDialog);
   private readonly dialogs = inject(Dialogs);
   private readonly notifier = inject(Notifier);
   protected readonly me = inject(AuthStore).user;
@@ -184,9 +182,8 @@ export class UsersPage implements OnInit {
   }
 
   protected create(): void {
-    this.dialog
-      .open<UserCreateDialog, void, User>(UserCreateDialog, { width: '520px', maxWidth: '95vw' })
-      .afterClosed()
+    this.dialogs
+      .open<UserCreateDialog, void, User>(UserCreateDialog, '520px')
       .pipe(filter((u): u is User => !!u))
       .subscribe((u) => {
         this.list.update((list) => [...list, u]);

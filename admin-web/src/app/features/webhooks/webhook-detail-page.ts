@@ -9,19 +9,19 @@ import {
   signal,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatMenuModule } from '@angular/material/menu';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router, RouterLink } from '@angular/router';
-import { Observable, filter, map, switchMap } from 'rxjs';
+import { Observable, filter, map } from 'rxjs';
 import { Webhook } from '../../core/api/api.types';
 import { DeliveriesApi } from '../../core/api/deliveries-api';
 import { WebhooksApi } from '../../core/api/webhooks-api';
 import { pollWhileVisible, remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { CopyButton } from '../../shared/copy-button';
+import { ConfirmData } from '../../shared/confirm-dialog';
 import { Dialogs } from '../../shared/dialogs';
 import { StatusChip, httpTone } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
@@ -130,7 +130,6 @@ export class WebhookDetailPage implements OnInit {
   private readonly api = inject(WebhooksApi);
   private readonly deliveriesApi = inject(DeliveriesApi);
   private readonly dialogs = inject(Dialogs);
-  private readonly dialog = inject(MatDialog);
   private readonly notifier = inject(Notifier);
   private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
@@ -161,121 +160,109 @@ export class WebhookDetailPage implements OnInit {
   }
 
   protected pause(): void {
-    this.run(
+    this.setStatus(
       'pause',
       this.api.pause(this.id()),
       'Webhook paused: no events are sent until you resume it.',
     );
   }
 
-  protected resume(): void {
-    const w = this.webhook.value();
-    this.run(
+  protected resume(w: Webhook): void {
+    this.setStatus(
       'resume',
       this.api.resume(this.id()),
-      w?.status === 'suspended' ? 'Webhook re-enabled' : 'Webhook resumed',
+      w.status === 'suspended' ? 'Webhook re-enabled' : 'Webhook resumed',
     );
   }
 
-  protected rotate(): void {
-    const w = this.webhook.value();
-    if (!w) return;
-    this.dialogs
-      .confirm({
-        title: 'Rotate signing secret?',
-        message:
-          'A new secret is generated and the current one stops signing immediately: the next ' +
-          'event, including retries of older deliveries, is signed with the new secret. Update ' +
-          'your receiver right after.',
-        confirmLabel: 'Rotate secret',
-        destructive: true,
-      })
-      .pipe(
-        filter(Boolean),
-        switchMap(() => {
-          this.busy.set('rotate');
-          return this.api.rotateSecret(w.id);
-        }),
-      )
-      .subscribe({
-        next: ({ data, secret }) => {
-          this.busy.set(null);
-          this.webhook.set(data);
-          this.dialogs
-            .secret({
-              title: 'New signing secret',
-              label: 'Signing secret',
-              value: secret,
-              intro: `The old secret no longer works. Put this one in the receiver at ${data.url}.`,
-            })
-            .subscribe();
-        },
-        error: (err: unknown) => {
-          this.busy.set(null);
-          this.notifier.report(err);
-        },
-      });
+  protected rotate(w: Webhook): void {
+    const confirm: ConfirmData = {
+      title: 'Rotate signing secret?',
+      message:
+        'A new secret is generated and the current one stops signing immediately: the next ' +
+        'event, including retries of older deliveries, is signed with the new secret. Update ' +
+        'your receiver right after.',
+      confirmLabel: 'Rotate secret',
+      destructive: true,
+    };
+    this.confirmThenRun(
+      confirm,
+      'rotate',
+      () => this.api.rotateSecret(w.id),
+      ({ data, secret }) => {
+        this.webhook.set(data);
+        this.dialogs
+          .secret({
+            title: 'New signing secret',
+            label: 'Signing secret',
+            value: secret,
+            intro: `The old secret no longer works. Put this one in the receiver at ${data.url}.`,
+          })
+          .subscribe();
+      },
+    );
   }
 
-  protected remove(): void {
-    const w = this.webhook.value();
-    if (!w) return;
-    this.dialogs
-      .confirm({
-        title: 'Delete webhook?',
-        message:
-          `"${w.display_name}" stops receiving events at once. This cannot be undone. ` +
-          'Its delivery history stays until it expires and the audit log keeps the record.',
-        confirmLabel: 'Delete webhook',
-        destructive: true,
-        typeToConfirm: w.display_name,
-      })
-      .pipe(
-        filter(Boolean),
-        switchMap(() => {
-          this.busy.set('delete');
-          return this.api.delete(w.id);
-        }),
-      )
-      .subscribe({
-        next: () => {
-          this.busy.set(null);
-          this.notifier.success(`Webhook "${w.display_name}" deleted`);
-          void this.router.navigate(['/webhooks']);
-        },
-        error: (err: unknown) => {
-          this.busy.set(null);
-          this.notifier.report(err);
-        },
-      });
+  protected remove(w: Webhook): void {
+    const confirm: ConfirmData = {
+      title: 'Delete webhook?',
+      message:
+        `"${w.display_name}" stops receiving events at once. This cannot be undone. ` +
+        'Its delivery history stays until it expires and the audit log keeps the record.',
+      confirmLabel: 'Delete webhook',
+      destructive: true,
+      typeToConfirm: w.display_name,
+    };
+    this.confirmThenRun(
+      confirm,
+      'delete',
+      () => this.api.delete(w.id),
+      () => {
+        this.notifier.success(`Webhook "${w.display_name}" deleted`);
+        void this.router.navigate(['/webhooks']);
+      },
+    );
   }
 
-  protected sendTest(): void {
-    const w = this.webhook.value();
-    if (!w) return;
-    this.dialog
-      .open(SendTestDialog, { data: w, width: '640px', maxWidth: '95vw' })
-      .afterClosed()
-      .subscribe(() => this.loadRecent());
+  protected sendTest(w: Webhook): void {
+    this.dialogs.open(SendTestDialog, '640px', { data: w }).subscribe(() => this.loadRecent());
   }
 
-  protected replayDeadLetters(): void {
-    const w = this.webhook.value();
-    if (!w) return;
+  protected replayDeadLetters(w: Webhook): void {
     const data: ReplayDeadLettersData = { webhookId: w.id, webhooks: [w] };
-    this.dialog
-      .open(ReplayDeadLettersDialog, { data, width: '480px', maxWidth: '95vw' })
-      .afterClosed()
+    this.dialogs
+      .open(ReplayDeadLettersDialog, '480px', { data })
       .subscribe(() => this.loadRecent());
   }
 
-  private run(kind: Busy, request: Observable<Webhook>, done: string): void {
+  /** A pause or resume: the webhook as it is now replaces the shown one. */
+  private setStatus(kind: Busy, request: Observable<Webhook>, done: string): void {
+    this.run(kind, request, (w) => {
+      this.webhook.set(w);
+      this.notifier.success(done);
+    });
+  }
+
+  /** Runs `request()` once the user confirms. */
+  private confirmThenRun<T>(
+    confirm: ConfirmData,
+    kind: Busy,
+    request: () => Observable<T>,
+    done: (result: T) => void,
+  ): void {
+    this.dialogs
+      .confirm(confirm)
+      .pipe(filter(Boolean))
+      .subscribe(() => this.run(kind, request(), done));
+  }
+
+  /** Marks the page busy with `kind` while `request` runs; a failure is reported. */
+  private run<T>(kind: Busy, request: Observable<T>, done: (result: T) => void): void {
     this.busy.set(kind);
     request.subscribe({
-      next: (w) => {
+      next: (result) => {
         this.busy.set(null);
-        this.webhook.set(w);
-        this.notifier.success(done);
+        done(result);
       },
       error: (err: unknown) => {
         this.busy.set(null);
