@@ -6,6 +6,22 @@ import { expectEvent, OutboxRow } from './support';
 import { usePbxApp } from './suite';
 
 /** A mod_json_cdr document as FreeSWITCH posts it (encode-values on: values URL-encoded). */
+/**
+ * mod_json_cdr's time variables of a call that started at `start` (epoch seconds), was answered
+ * `answerAfter` and ended `endAfter` seconds later; `micros`: the microseconds of the three.
+ */
+function callTimes(start: number, answerAfter: number, endAfter: number, micros = ['0', '0', '0']) {
+  const [startUs, answerUs, endUs] = micros.map((us) => us.padStart(6, '0'));
+  return {
+    start_epoch: String(start),
+    start_uepoch: `${start}${startUs}`,
+    answer_epoch: String(start + answerAfter),
+    answer_uepoch: `${start + answerAfter}${answerUs}`,
+    end_epoch: String(start + endAfter),
+    end_uepoch: `${start + endAfter}${endUs}`,
+  };
+}
+
 function cdrDocument(over: Record<string, string> = {}, uuid: string = randomUUID()) {
   const start = 1782703780;
   const vars: Record<string, string> = {
@@ -27,12 +43,7 @@ function cdrDocument(over: Record<string, string> = {}, uuid: string = randomUUI
     ),
     record_name: `${uuid}.wav`,
     start_stamp: encodeURIComponent('2026-06-29 10:29:40'),
-    start_epoch: String(start),
-    start_uepoch: `${start}123456`,
-    answer_epoch: String(start + 6),
-    answer_uepoch: `${start + 6}200000`,
-    end_epoch: String(start + 32),
-    end_uepoch: `${start + 32}900000`,
+    ...callTimes(start, 6, 32, ['123456', '200000', '900000']),
     duration: '32',
     billsec: '26',
     hangup_cause: 'NORMAL_CLEARING',
@@ -367,14 +378,7 @@ describe('PBX: event socket calls and the CDR pipeline', () => {
       // Three calls on 2026-06-20, one minute apart.
       docs.forEach((d, i) => {
         const start = Date.parse('2026-06-20T08:00:00Z') / 1000 + i * 60;
-        Object.assign(d.variables, {
-          start_epoch: String(start),
-          start_uepoch: `${start}000000`,
-          answer_epoch: String(start + 5),
-          answer_uepoch: `${start + 5}000000`,
-          end_epoch: String(start + 20),
-          end_uepoch: `${start + 20}000000`,
-        });
+        Object.assign(d.variables, callTimes(start, 5, 20));
       });
       for (const d of docs) {
         await postCdr(d).expect(201);
