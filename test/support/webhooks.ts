@@ -169,6 +169,11 @@ export class WebhookFixture {
     return r;
   }
 
+  /** The deliveries of an event to the file's webhooks (see deliveriesOfEvent). */
+  deliveries(eventId: string): Promise<DeliveryRow[]> {
+    return deliveriesOfEvent(this.t, eventId, this.webhookIds);
+  }
+
   /** Waits until the first delivery of the event to the file's webhooks is `status`. */
   delivered(eventId: string, status: string): Promise<DeliveryRow> {
     return waitForEventDelivery(this.t, eventId, this.webhookIds, status);

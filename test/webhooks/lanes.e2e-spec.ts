@@ -30,7 +30,7 @@ describe('delivery lanes: one endpoint never delays another', () => {
     }
     const arrived = await healthy.waitFor(30, 20_000);
     for (const p of published) {
-      const rows = await deliveriesOfEvent(t, p.id, f.webhookIds);
+      const rows = await f.deliveries(p.id);
       const mine = rows.find((d) => d.webhook_id !== h.id);
       const req = arrived.find((q) => q.headers['x-zorio-delivery'] === mine?.id);
       expect(req).toBeDefined();

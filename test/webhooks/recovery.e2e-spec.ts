@@ -5,7 +5,6 @@ import type { Session, TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
 import {
   WebhookFixture,
-  deliveriesOfEvent,
   publish,
   verifiesWith,
   waitForDeliveryStatus,
@@ -73,9 +72,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
       await publish(t, 'autocall.lead.answered'),
     ];
     const ids = await waitFor(async () => {
-      const rows = (
-        await Promise.all(events.map((e) => deliveriesOfEvent(t, e, f.webhookIds)))
-      ).flat();
+      const rows = (await Promise.all(events.map((e) => f.deliveries(e)))).flat();
       return rows.length === 2 && rows.every((x) => x.status === 'dead_letter')
         ? rows.map((x) => x.id)
         : null;
@@ -130,7 +127,7 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     // Suspended: new events create no delivery for it.
     const whileSuspended = await publish(t, 'autocall.campaign.paused');
     await waitForRelayed(t, whileSuspended);
-    expect(await deliveriesOfEvent(t, whileSuspended, f.webhookIds)).toHaveLength(0);
+    expect(await f.deliveries(whileSuspended)).toHaveLength(0);
 
     r.respondWith({ status: 200 });
     const resumed = await admin.post(`/api/admin/webhooks/${w.id}/resume`).expect(200);

@@ -19,6 +19,11 @@ const EVENT = eventJsonFrame({
   'Caller-Channel-Answered-Time': '1782703812345678',
 });
 
+/** What a fresh parser makes of these frames sent in one chunk. */
+function parseFrames(...frames: Buffer[]): EslParserOutput[] {
+  return new EslParser().push(Buffer.concat(frames));
+}
+
 function pushAll(parser: EslParser, chunks: Buffer[]): EslParserOutput[] {
   return chunks.flatMap((chunk) => parser.push(chunk));
 }
@@ -100,14 +105,14 @@ describe('EslParser', () => {
     const bad = rawEventJsonFrame('{"Event-Name": "X"}', '12abc');
     for (const badLength of ['12abc', '-5', '99999999999', '']) {
       const frame = rawEventJsonFrame('{"Event-Name": "X"}', badLength);
-      const out = new EslParser().push(Buffer.concat([frame, REPLY, EVENT]));
+      const out = parseFrames(frame, REPLY, EVENT);
       expect(summary(out)).toEqual([
         'error:bad_content_length',
         'frame:command/reply',
         'event:CHANNEL_ANSWER',
       ]);
     }
-    const whole = new EslParser().push(Buffer.concat([bad, EVENT]));
+    const whole = parseFrames(bad, EVENT);
     expect(whole[0].kind === 'error' && whole[0].error.discardedBytes).toBe(bad.length);
     // Split inside the garbage body: the resync still finds the next frame.
     const stream = Buffer.concat([bad, EVENT]);
@@ -121,7 +126,7 @@ describe('EslParser', () => {
   it('reports a Content-Length that overruns into the next frame, then recovers', () => {
     const body = '{"Event-Name": "CHANNEL_CREATE"}';
     const tooLong = rawEventJsonFrame(body, body.length + 20);
-    const out = new EslParser().push(Buffer.concat([tooLong, REPLY, EVENT, REPLY]));
+    const out = parseFrames(tooLong, REPLY, EVENT, REPLY);
     // The over-long body swallows the start of the reply; its tail is garbage until the event.
     expect(summary(out)).toEqual([
       'error:invalid_event_json',
@@ -136,7 +141,7 @@ describe('EslParser', () => {
     const broken = rawEventJsonFrame(body);
     const notObject = rawEventJsonFrame('[42]');
     const noName = rawEventJsonFrame('{}');
-    const out = new EslParser().push(Buffer.concat([EVENT, broken, notObject, noName, EVENT]));
+    const out = parseFrames(EVENT, broken, notObject, noName, EVENT);
     expect(summary(out)).toEqual([
       'event:CHANNEL_ANSWER',
       'error:invalid_event_json',
@@ -155,7 +160,7 @@ describe('EslParser', () => {
       Buffer.from('this is not an ESL frame\nnor: is\tthis\n\n'),
     ]);
     const noType = Buffer.from('Reply-Text: +OK\n\n');
-    const out = new EslParser().push(Buffer.concat([garbage, EVENT, noType, REPLY]));
+    const out = parseFrames(garbage, EVENT, noType, REPLY);
     expect(summary(out)).toEqual([
       'error:malformed_headers',
       'event:CHANNEL_ANSWER',
