@@ -1,15 +1,7 @@
 import { applyDecorators, Controller, type INestApplication, type Type } from '@nestjs/common';
-import {
-  ApiCookieAuth,
-  ApiProperty,
-  ApiResponse,
-  ApiTags,
-  DocumentBuilder,
-  OpenAPIObject,
-  SwaggerModule,
-} from '@nestjs/swagger';
+import { ApiCookieAuth, ApiProperty, ApiTags, OpenAPIObject } from '@nestjs/swagger';
 import { SESSION_COOKIE } from './modules/auth/session';
-import { ErrorBody, ListOf, isAdminPath, keepPaths, operationIdFactory } from './openapi';
+import { ApiErrorResponse, ListOf, describedAs, documentOf, isAdminPath } from './openapi';
 
 export { DataOf, ListOf } from './openapi';
 
@@ -32,16 +24,11 @@ export function AdminController(tag: string, path?: string): ClassDecorator {
     ...(path === undefined ? [] : [Controller(`api/admin/${path}`)]),
     ApiTags(tag),
     ApiCookieAuth(SECURITY_SCHEME),
-    ApiResponse({
-      status: 401,
-      description: 'No (or an expired) console session',
-      type: ErrorBody,
-    }),
-    ApiResponse({
-      status: 403,
-      description: 'The role may not do this, or the `X-XSRF-TOKEN` header is missing or wrong',
-      type: ErrorBody,
-    }),
+    ApiErrorResponse(401, 'No (or an expired) console session'),
+    ApiErrorResponse(
+      403,
+      'The role may not do this, or the `X-XSRF-TOKEN` header is missing or wrong',
+    ),
   );
 }
 
@@ -61,29 +48,24 @@ export function CursorPageOf<T>(model: Type<T>): Type<{ data: T[]; next_cursor: 
 
 /** Builds the console's document from the app's `/api/admin/*` controllers. */
 export function buildAdminOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('Zorio Admin Console API')
-    .setDescription(
-      [
-        'The routes only a console session may call (`/api/admin/*`). Internal: the console is',
-        'its only client; machine tokens are refused here (401).',
-        '',
-        '**Session:** `POST /api/admin/auth/login` sets the httpOnly session cookie and a readable',
-        '`XSRF-TOKEN` cookie; every POST/PATCH/PUT/DELETE afterwards sends the same value in the',
-        '`X-XSRF-TOKEN` header, else 403. **Roles:** `admin` may do everything; `auditor` may read',
-        'the audit log and use `auth/me`, `auth/password` and `auth/logout`.',
-        '',
-        '**Errors** are JSON `{"message"}`, plus `errors` (messages per field) on 422.',
-      ].join('\n'),
-    )
-    .setVersion('1')
+  const config = describedAs('Zorio Admin Console API', [
+    'The routes only a console session may call (`/api/admin/*`). Internal: the console is',
+    'its only client; machine tokens are refused here (401).',
+    '',
+    '**Session:** `POST /api/admin/auth/login` sets the httpOnly session cookie and a readable',
+    '`XSRF-TOKEN` cookie; every POST/PATCH/PUT/DELETE afterwards sends the same value in the',
+    '`X-XSRF-TOKEN` header, else 403. **Roles:** `admin` may do everything; `auditor` may read',
+    'the audit log and use `auth/me`, `auth/password` and `auth/logout`.',
+    '',
+    '**Errors** are JSON `{"message"}`, plus `errors` (messages per field) on 422.',
+  ])
     .addCookieAuth(
       SESSION_COOKIE,
       { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
       SECURITY_SCHEME,
     )
     .build();
-  return keepPaths(SwaggerModule.createDocument(app, config, { operationIdFactory }), isAdminPath);
+  return documentOf(app, config, isAdminPath);
 }
 
 type Extra = { description?: string; example?: unknown };

@@ -1,4 +1,4 @@
-import { applyDecorators, Controller, type Type } from '@nestjs/common';
+import { applyDecorators, Controller, type INestApplication, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   ApiBearerAuth,
@@ -101,24 +101,18 @@ export function DomainController(scope: Scope, tag: string, path: string): Class
     ApiTags(tag),
     ApiBearerAuth(SECURITY_SCHEME),
     ApiExtension(SCOPE_EXTENSION, scope),
-    ApiResponse({
-      status: 401,
-      description:
-        'No, invalid, expired or revoked token, or a token used from an IP outside its allowlist',
-      type: ErrorBody,
-    }),
-    ApiResponse({
-      status: 403,
-      description: `The token lacks the \`${scope}\` scope`,
-      type: ErrorBody,
-    }),
-    ApiResponse({
-      status: 429,
-      description: 'Rate limit exceeded; see `Retry-After`',
-      type: ErrorBody,
-    }),
+    ApiErrorResponse(
+      401,
+      'No, invalid, expired or revoked token, or a token used from an IP outside its allowlist',
+    ),
+    ApiErrorResponse(403, `The token lacks the \`${scope}\` scope`),
+    ApiErrorResponse(429, 'Rate limit exceeded; see `Retry-After`'),
   );
 }
+
+/** An error a route (or every route of a controller) may answer: `{"message"}` with `status`. */
+export const ApiErrorResponse = (status: number, description: string) =>
+  ApiResponse({ status, description, type: ErrorBody });
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON body, or an unknown query parameter or value',
@@ -161,42 +155,46 @@ export function ApiPaging(): MethodDecorator {
 
 /** Builds the document from the app's (non-excluded) controllers. */
 export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('Zorio domain API')
-    .setDescription(
-      [
-        'The machine-token API of the PBX, Telesales and AutoCall modules. Every mutation publishes',
-        'its webhook events (see the event catalogue) in the same database transaction.',
-        '',
-        '**Authentication:** `Authorization: Bearer <id>|<random>` with a token an admin created in',
-        'the console. Each route needs its module scope (`pbx_api_access`, `telesales_api_access`,',
-        '`autocall_api_access`; shown per route and as `x-zorio-scope`), else 403.',
-        '',
-        'Clients that can only send HTTP Basic (FreeSWITCH mod_json_cdr `cred=<id>:<random>`) may',
-        'send `Authorization: Basic base64(<id>:<random>)` instead; the same checks apply.',
-        '',
-        '**Rate limits** per token: 60/min on `/api/pbx/*`, 120/min on `/api/telesales/*` and',
-        '`/api/autocall/*`; every response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining`,',
-        '`X-RateLimit-Reset`.',
-        '',
-        '**Lists** take `page` and `per_page` (default 50, max 200) and answer',
-        '`{"data": [...], "meta": {"page", "per_page", "total"}}`. **Errors** are JSON',
-        '`{"message"}`, plus `errors` (messages per field) on 422.',
-      ].join('\n'),
-    )
-    .setVersion('1')
+  const config = describedAs('Zorio domain API', [
+    'The machine-token API of the PBX, Telesales and AutoCall modules. Every mutation publishes',
+    'its webhook events (see the event catalogue) in the same database transaction.',
+    '',
+    '**Authentication:** `Authorization: Bearer <id>|<random>` with a token an admin created in',
+    'the console. Each route needs its module scope (`pbx_api_access`, `telesales_api_access`,',
+    '`autocall_api_access`; shown per route and as `x-zorio-scope`), else 403.',
+    '',
+    'Clients that can only send HTTP Basic (FreeSWITCH mod_json_cdr `cred=<id>:<random>`) may',
+    'send `Authorization: Basic base64(<id>:<random>)` instead; the same checks apply.',
+    '',
+    '**Rate limits** per token: 60/min on `/api/pbx/*`, 120/min on `/api/telesales/*` and',
+    '`/api/autocall/*`; every response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining`,',
+    '`X-RateLimit-Reset`.',
+    '',
+    '**Lists** take `page` and `per_page` (default 50, max 200) and answer',
+    '`{"data": [...], "meta": {"page", "per_page", "total"}}`. **Errors** are JSON',
+    '`{"message"}`, plus `errors` (messages per field) on 422.',
+  ])
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', bearerFormat: '<id>|<random>' },
       SECURITY_SCHEME,
     )
     .build();
-  const document = keepPaths(
-    SwaggerModule.createDocument(app, config, { operationIdFactory }),
-    (path) => !isAdminPath(path),
-  );
+  const document = documentOf(app, config, (path) => !isAdminPath(path));
   annotateScopes(document);
   return document;
 }
+
+/** A document's title, its description (one string a line) and version 1; security follows. */
+export const describedAs = (title: string, description: string[]): DocumentBuilder =>
+  new DocumentBuilder().setTitle(title).setDescription(description.join('\n')).setVersion('1');
+
+/** The document of the app's controllers under `config`, with only the paths `keep` accepts. */
+export const documentOf = (
+  app: INestApplication,
+  config: Omit<OpenAPIObject, 'paths'>,
+  keep: (path: string) => boolean,
+): OpenAPIObject =>
+  keepPaths(SwaggerModule.createDocument(app, config, { operationIdFactory }), keep);
 
 export const operationIdFactory = (controllerKey: string, methodKey: string): string =>
   `${controllerKey.replace(/Controller$/, '')}_${methodKey}`;

@@ -12,6 +12,7 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
+import { stacked } from '../common/fields';
 import { parseRedisNodes, sentinelsProblem } from './redis-nodes';
 import { parseTrustProxy } from './trust-proxy';
 
@@ -26,6 +27,19 @@ const toBool = ({ value }: { value: unknown }): unknown => {
 };
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** A whole number from `min` (to `max`, when given); `message` is the error for any other value. */
+const IntSetting = (message: string, min: number, max?: number): PropertyDecorator =>
+  stacked(
+    Transform(toInt),
+    IsInt({ message }),
+    Min(min, { message }),
+    ...(max === undefined ? [] : [Max(max, { message })]),
+  );
+
+/** A whole number of 1 or more. */
+const PositiveInt = (message = 'must be a positive integer'): PropertyDecorator =>
+  IntSetting(message, 1);
 
 /**
  * The whole configuration of the platform: exactly the variables of the README's Configuration
@@ -120,9 +134,7 @@ export class AppConfig {
   @MinLength(12, { message: 'must be at least 12 characters' })
   ADMIN_PASSWORD?: string;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a positive integer' })
-  @Min(1, { message: 'must be a positive integer' })
+  @PositiveInt()
   TENANT_ID = 1;
 
   @Transform(toInt)
@@ -136,15 +148,10 @@ export class AppConfig {
   })
   WEBHOOK_RETRY_SCHEDULE = '30,300,1800';
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a positive integer' })
-  @Min(1, { message: 'must be a positive integer' })
+  @PositiveInt()
   WEBHOOK_SUSPEND_AFTER = 50;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number from 1 to 64' })
-  @Min(1, { message: 'must be a whole number from 1 to 64' })
-  @Max(64, { message: 'must be a whole number from 1 to 64' })
+  @IntSetting('must be a whole number from 1 to 64', 1, 64)
   WEBHOOK_MAX_IN_FLIGHT = 8;
 
   @Transform(toBool)
@@ -155,9 +162,7 @@ export class AppConfig {
   @IsString()
   WEBHOOK_CA_FILE?: string;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a positive integer number of days' })
-  @Min(1, { message: 'must be a positive integer number of days' })
+  @PositiveInt('must be a positive integer number of days')
   DELIVERY_RETENTION_DAYS = 30;
 
   @IsOptional()

@@ -10,8 +10,15 @@ export abstract class Created {
   createdAt!: Date;
 }
 
-/** `created_at` and `updated_at` (`timestamptz`; TypeORM sets `updated_at` on every save). */
+/**
+ * The `updated_at` column (`timestamptz`; TypeORM sets it on every save), for an entity whose other
+ * columns come from a base class other than `Created`.
+ */
+export const UpdatedAt = (): PropertyDecorator =>
+  UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' });
+
+/** `created_at` and `updated_at`. */
 export abstract class Timestamped extends Created {
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAt()
   updatedAt!: Date;
 }

@@ -1,8 +1,8 @@
 import { Body, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AdminController } from '../../admin-openapi';
-import { ApiErrors, ErrorBody } from '../../openapi';
+import { ApiErrorResponse, ApiErrors } from '../../openapi';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import {
@@ -41,11 +41,7 @@ export class AuthController {
   @UseGuards(LoginGuard)
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: SessionEnvelope, description: 'Sets the session and XSRF-TOKEN cookies' })
-  @ApiResponse({
-    status: 429,
-    description: '5 failures a minute per account or IP',
-    type: ErrorBody,
-  })
+  @ApiErrorResponse(429, '5 failures a minute per account or IP')
   @ApiErrors(400, 422)
   async login(
     @Req() req: AppRequest & { user?: AuthenticatedUser },

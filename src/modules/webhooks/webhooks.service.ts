@@ -211,37 +211,32 @@ export class WebhooksService {
     }));
   }
 
-  /** The webhook as the sender needs it now (current URL and secret), or null once deleted. */
-  async target(id: string): Promise<WebhookTarget | null> {
-    const w = await this.webhookRepo.findOneBy({ id });
-    if (!w) return null;
-    return {
-      id: w.id,
-      displayName: w.displayName,
-      url: w.url,
-      status: w.status,
-      secret: this.box.open(w.secretEncrypted, w.id),
-    };
-  }
-
   /** Which of these webhooks are active (their lanes may send). */
-  async activeIds(ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows: { id: string }[] = await this.webhookRepo.query(
-      `SELECT id FROM webhooks WHERE id = ANY($1::uuid[]) AND status = 'active'`,
-      [ids],
-    );
-    return new Set(rows.map((r) => r.id));
+  activeIds(ids: string[]): Promise<Set<string>> {
+    return this.idsWhere(ids, "status = 'active'");
   }
 
   /** Which of these webhooks deliver the events of a key strictly in order. */
-  async perKeyIds(ids: string[]): Promise<Set<string>> {
+  perKeyIds(ids: string[]): Promise<Set<string>> {
+    return this.idsWhere(ids, "ordering = 'per_key'");
+  }
+
+  /** Which of these webhooks meet `condition` (one of a fixed few: never built from input). */
+  private async idsWhere(
+    ids: string[],
+    condition: "status = 'active'" | "ordering = 'per_key'",
+  ): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const rows: { id: string }[] = await this.webhookRepo.query(
-      `SELECT id FROM webhooks WHERE id = ANY($1::uuid[]) AND ordering = 'per_key'`,
+      `SELECT id FROM webhooks WHERE id = ANY($1::uuid[]) AND ${condition}`,
       [ids],
     );
     return new Set(rows.map((r) => r.id));
+  }
+
+  /** The webhook's current URL and secret (a lane's target has them), or null once deleted. */
+  target(id: string): Promise<WebhookTarget | null> {
+    return this.laneTarget(id);
   }
 
   /** The webhook as its lane needs it for one drain (current settings and secret), or null. */

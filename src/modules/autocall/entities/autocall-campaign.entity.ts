@@ -1,21 +1,12 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { Timestamped } from '../../../database/timestamps';
+import { Column, Entity } from 'typeorm';
+import { Campaign } from '../../../common/leads/campaign-columns';
 import type { AutocallCampaignFinishedPayload } from '../../../events/catalogue';
 
 export type AutocallCampaignStatus = 'draft' | 'running' | 'paused' | 'finished';
 export type FinishedReason = AutocallCampaignFinishedPayload['finished_reason'];
 
 @Entity('autocall_campaigns')
-export class AutocallCampaign extends Timestamped {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_autocall_campaigns' })
-  id!: number;
-
-  @Column({ type: 'varchar', length: 200 })
-  name!: string;
-
-  @Column({ type: 'text', nullable: true })
-  description!: string | null;
-
+export class AutocallCampaign extends Campaign('autocall_campaigns') {
   @Column({ name: 'max_concurrent', type: 'int', default: 10 })
   maxConcurrent!: number;
 

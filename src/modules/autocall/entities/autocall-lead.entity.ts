@@ -1,5 +1,5 @@
 import { Column, Entity, Index, Unique } from 'typeorm';
-import { CampaignLead } from '../../../common/leads/campaign-lead';
+import { CampaignLead } from '../../../common/leads/campaign-columns';
 import { AutocallCampaign } from './autocall-campaign.entity';
 
 /** `pending` until dialed, `in_call` while the dialer reports a call, `done` once completed. */

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { Timestamped } from '../../../database/timestamps';
-import type { CallDirection } from '../../../events/catalogue';
+import { UpdatedAt } from '../../../database/timestamps';
+import { CallParties } from './call-parties';
 
 export type PbxCallStatus = 'ringing' | 'answered' | 'ended';
 export type PbxCallEventKind = 'ringing' | 'answered' | 'hangup';
@@ -15,24 +15,12 @@ export type PbxCallEventKind = 'ringing' | 'answered' | 'hangup';
 @Entity('pbx_calls')
 @Index('pbx_calls_open_idx', ['createdAt'], { where: "status <> 'ended'" })
 @Unique('pbx_calls_call_extension_key', ['callUuid', 'extension'])
-export class PbxCall extends Timestamped {
+export class PbxCall extends CallParties {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_pbx_calls' })
   id!: string;
 
   @Column({ name: 'call_uuid', type: 'uuid' })
   callUuid!: string;
-
-  @Column({ type: 'varchar', length: 100 })
-  extension!: string;
-
-  @Column({ type: 'varchar', length: 16 })
-  direction!: CallDirection;
-
-  @Column({ name: 'caller_number', type: 'varchar', length: 100 })
-  callerNumber!: string;
-
-  @Column({ name: 'destination_number', type: 'varchar', length: 100 })
-  destinationNumber!: string;
 
   @Column({ type: 'varchar', length: 16 })
   status!: PbxCallStatus;
@@ -60,4 +48,7 @@ export class PbxCall extends Timestamped {
 
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   published!: PbxCallEventKind[];
+
+  @UpdatedAt()
+  updatedAt!: Date;
 }

@@ -1,27 +1,15 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { Created } from '../../../database/timestamps';
-import type { CallDirection, CdrCreatedPayload } from '../../../events/catalogue';
+import type { CdrCreatedPayload } from '../../../events/catalogue';
+import { CallParties } from './call-parties';
 
 export type CdrResult = CdrCreatedPayload['result'];
 
 /** A call detail record posted by FreeSWITCH's mod_json_cdr; one per call uuid. */
 @Entity('pbx_cdrs')
 @Index('pbx_cdrs_started_idx', ['startedAt', 'uuid'])
-export class PbxCdr extends Created {
+export class PbxCdr extends CallParties {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_pbx_cdrs' })
   uuid!: string;
-
-  @Column({ type: 'varchar', length: 100 })
-  extension!: string;
-
-  @Column({ type: 'varchar', length: 16 })
-  direction!: CallDirection;
-
-  @Column({ name: 'caller_number', type: 'varchar', length: 100 })
-  callerNumber!: string;
-
-  @Column({ name: 'destination_number', type: 'varchar', length: 100 })
-  destinationNumber!: string;
 
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt!: Date;

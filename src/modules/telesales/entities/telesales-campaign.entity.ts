@@ -1,23 +1,14 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { Timestamped } from '../../../database/timestamps';
+import { Column, Entity } from 'typeorm';
+import { Campaign } from '../../../common/leads/campaign-columns';
 
 export const DIALER_MODES = ['manual', 'preview', 'progressive', 'predictive'] as const;
 export type DialerMode = (typeof DIALER_MODES)[number];
 export type TelesalesCampaignStatus = 'active' | 'completed';
 
 @Entity('telesales_campaigns')
-export class TelesalesCampaign extends Timestamped {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'PK_telesales_campaigns' })
-  id!: number;
-
-  @Column({ type: 'varchar', length: 200 })
-  name!: string;
-
+export class TelesalesCampaign extends Campaign('telesales_campaigns') {
   @Column({ name: 'dialer_mode', type: 'varchar', length: 16 })
   dialerMode!: DialerMode;
-
-  @Column({ type: 'text', nullable: true })
-  description!: string | null;
 
   /** `completed` once every lead has been dialed (`telesales.campaign.completed`, once). */
   @Column({ type: 'varchar', length: 16, default: 'active' })

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, Unique } from 'typeorm';
-import { CampaignLead } from '../../../common/leads/campaign-lead';
+import { CampaignLead } from '../../../common/leads/campaign-columns';
 import type { LeadPayload } from '../../../events/catalogue';
 import { TelesalesCampaign } from './telesales-campaign.entity';
 

@@ -2,6 +2,24 @@ import { Column, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Timestamped } from '../../database/timestamps';
 
 /**
+ * The columns a campaign has in both campaign modules (Telesales, AutoCall): an integer id (its
+ * primary key named `PK_<table>` as the migrations created it), a name and an optional description.
+ */
+export function Campaign(table: string) {
+  abstract class CampaignColumns extends Timestamped {
+    @PrimaryGeneratedColumn({ primaryKeyConstraintName: `PK_${table}` })
+    id!: number;
+
+    @Column({ type: 'varchar', length: 200 })
+    name!: string;
+
+    @Column({ type: 'text', nullable: true })
+    description!: string | null;
+  }
+  return CampaignColumns;
+}
+
+/**
  * The columns a lead has in both campaign modules (Telesales, AutoCall): an integer id, its
  * campaign (its leads go with it) and its phone, normalised to digits (`84…` for Vietnamese
  * numbers, see phone.ts). Each module's lead entity extends `CampaignLead(table, campaign)`;
