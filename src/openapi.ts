@@ -3,6 +3,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   ApiBearerAuth,
   ApiExtension,
+  ApiOperation,
+  type ApiOperationOptions,
+  ApiParam,
   ApiProperty,
   ApiQuery,
   ApiResponse,
@@ -121,6 +124,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'Body over the limit',
   422: 'Validation failed',
 };
+
+/** A route on one integer-keyed resource (`:id`: a campaign, a lead): its operation and its id. */
+export const ApiIdOperation = (operation: ApiOperationOptions): MethodDecorator =>
+  applyDecorators(ApiOperation(operation), ApiParam({ name: 'id', type: Number }));
 
 /** Documents the error statuses a route answers besides 401/403/429. */
 export function ApiErrors(...statuses: (400 | 404 | 409 | 413 | 422)[]): MethodDecorator {

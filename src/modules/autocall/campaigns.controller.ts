@@ -1,9 +1,9 @@
 import { applyDecorators, Body, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { listPage } from '../../common/paging';
 import { PageQuery } from '../../common/query-dto';
 import { IntId } from '../../common/uuid.pipe';
-import { ApiErrors, ApiPaging, DomainController } from '../../openapi';
+import { ApiErrors, ApiIdOperation, ApiPaging, DomainController } from '../../openapi';
 import { AutocallService, LifecycleAction } from './autocall.service';
 import {
   AutocallCampaignListResponse,
@@ -23,8 +23,7 @@ const Transition = (action: LifecycleAction, summary: string, description: strin
   applyDecorators(
     Post(`:id/${action}`),
     HttpCode(200),
-    ApiOperation({ summary, description }),
-    ApiParam({ name: 'id', type: Number }),
+    ApiIdOperation({ summary, description }),
     ApiOkResponse({ type: AutocallCampaignResponse }),
     ApiErrors(404, 409),
   );
@@ -58,8 +57,7 @@ export class AutocallCampaignsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a campaign with its lead counts' })
-  @ApiParam({ name: 'id', type: Number })
+  @ApiIdOperation({ summary: 'Get a campaign with its lead counts' })
   @ApiOkResponse({ type: AutocallCampaignResponse })
   @ApiErrors(404)
   async get(@IntId() id: number) {
@@ -67,8 +65,7 @@ export class AutocallCampaignsController {
   }
 
   @Get(':id/leads')
-  @ApiOperation({ summary: "List a campaign's leads", description: 'Oldest first.' })
-  @ApiParam({ name: 'id', type: Number })
+  @ApiIdOperation({ summary: "List a campaign's leads", description: 'Oldest first.' })
   @ApiOkResponse({ type: AutocallLeadListResponse })
   @ApiErrors(400, 404)
   @ApiPaging()
@@ -82,7 +79,7 @@ export class AutocallCampaignsController {
 
   @Post(':id/leads/import')
   @HttpCode(200)
-  @ApiOperation({
+  @ApiIdOperation({
     summary: 'Import up to 5000 leads',
     description:
       'One transaction. Phones are normalised to `84…` (0912 345 678, +84…, 84…, with spaces, ' +
@@ -90,7 +87,6 @@ export class AutocallCampaignsController {
       'repeated in the import are counted in `duplicates`. 409 once the campaign is finished. ' +
       'Body limit 10 MiB.',
   })
-  @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: AutocallImportResponse })
   @ApiErrors(400, 404, 409, 413, 422)
   async importLeads(@IntId() id: number, @Body() dto: ImportAutocallLeadsDto) {

@@ -1,9 +1,9 @@
 import { Body, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { listPage } from '../../common/paging';
 import { PageQuery } from '../../common/query-dto';
 import { IntId } from '../../common/uuid.pipe';
-import { ApiErrors, ApiPaging, DomainController } from '../../openapi';
+import { ApiErrors, ApiIdOperation, ApiPaging, DomainController } from '../../openapi';
 import {
   CreateTelesalesCampaignDto,
   TelesalesCampaignListResponse,
@@ -53,8 +53,7 @@ export class TelesalesCampaignsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a campaign with its lead counts' })
-  @ApiParam({ name: 'id', type: Number })
+  @ApiIdOperation({ summary: 'Get a campaign with its lead counts' })
   @ApiOkResponse({ type: TelesalesCampaignResponse })
   @ApiErrors(404)
   async get(@IntId() id: number) {
@@ -64,8 +63,7 @@ export class TelesalesCampaignsController {
   }
 
   @Get(':id/leads')
-  @ApiOperation({ summary: "List a campaign's leads", description: 'Oldest first.' })
-  @ApiParam({ name: 'id', type: Number })
+  @ApiIdOperation({ summary: "List a campaign's leads", description: 'Oldest first.' })
   @ApiOkResponse({ type: TelesalesLeadListResponse })
   @ApiErrors(400, 404)
   @ApiPaging()
@@ -78,13 +76,12 @@ export class TelesalesCampaignsController {
   }
 
   @Post(':id/leads')
-  @ApiOperation({
+  @ApiIdOperation({
     summary: 'Add a lead',
     description:
       'Publishes `telesales.lead.created`. 409 when the phone (after normalisation) is already ' +
       'in the campaign, or the campaign is completed.',
   })
-  @ApiParam({ name: 'id', type: Number })
   @ApiCreatedResponse({ type: TelesalesLeadResponse })
   @ApiErrors(400, 404, 409, 422)
   async createLead(@IntId() id: number, @Body() dto: CreateTelesalesLeadDto) {
@@ -93,14 +90,13 @@ export class TelesalesCampaignsController {
 
   @Post(':id/leads/bulk-import')
   @HttpCode(200)
-  @ApiOperation({
+  @ApiIdOperation({
     summary: 'Import up to 5000 leads',
     description:
       'One transaction. Invalid rows are reported by index (`invalid`), rows whose phone is ' +
       'already in the campaign or repeated in the import are counted in `duplicates`, every ' +
       'other row is created and publishes `telesales.lead.created`. Body limit 10 MiB.',
   })
-  @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: ImportResponse })
   @ApiErrors(400, 404, 409, 413, 422)
   async bulkImport(@IntId() id: number, @Body() dto: BulkImportTelesalesLeadsDto) {

@@ -1,7 +1,7 @@
 import { Body, Get, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { IntId } from '../../common/uuid.pipe';
-import { ApiErrors, DomainController } from '../../openapi';
+import { ApiErrors, ApiIdOperation, DomainController } from '../../openapi';
 import {
   CreateDispositionDto,
   DispositionResponse,
@@ -17,8 +17,7 @@ export class TelesalesLeadsController {
   constructor(private readonly telesales: TelesalesService) {}
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a lead' })
-  @ApiParam({ name: 'id', type: Number })
+  @ApiIdOperation({ summary: 'Get a lead' })
   @ApiOkResponse({ type: TelesalesLeadResponse })
   @ApiErrors(404)
   async get(@IntId() id: number) {
@@ -26,12 +25,11 @@ export class TelesalesLeadsController {
   }
 
   @Patch(':id')
-  @ApiOperation({
+  @ApiIdOperation({
     summary: 'Update a lead',
     description:
       'Publishes `telesales.lead.updated` (with `changed_fields`) only when something changed.',
   })
-  @ApiParam({ name: 'id', type: Number })
   @ApiOkResponse({ type: TelesalesLeadResponse })
   @ApiErrors(400, 404, 422)
   async update(@IntId() id: number, @Body() dto: UpdateTelesalesLeadDto) {
@@ -39,14 +37,13 @@ export class TelesalesLeadsController {
   }
 
   @Post(':id/dispositions')
-  @ApiOperation({
+  @ApiIdOperation({
     summary: 'Set the outcome of a call',
     description:
       'Publishes `telesales.call.disposed`, `telesales.lead.updated` when the lead’s status or ' +
       'disposition changed, and `telesales.campaign.completed` (once) when every lead of the ' +
       'campaign has now been dialed. 409 when this call already has a disposition for the lead.',
   })
-  @ApiParam({ name: 'id', type: Number })
   @ApiCreatedResponse({ type: DispositionResponse })
   @ApiErrors(400, 404, 409, 422)
   async dispose(@IntId() id: number, @Body() dto: CreateDispositionDto) {
