@@ -13,9 +13,7 @@ import {
   ValidateIf,
   IsString,
   Length,
-  Validate,
-  ValidatorConstraint,
-  ValidatorConstraintInterface,
+  ValidateBy,
 } from 'class-validator';
 import { EVENT_NAMES } from '../../../events/catalogue';
 import { WEBHOOK_ORDERINGS, type WebhookOrdering } from '../entities/webhook.entity';
@@ -37,17 +35,18 @@ export function webhookUrlProblem(value: unknown): string | null {
   return null;
 }
 
-@ValidatorConstraint({ name: 'webhookUrl' })
-class WebhookUrl implements ValidatorConstraintInterface {
-  private problem: string | null = null;
-  validate(value: unknown): boolean {
-    this.problem = webhookUrlProblem(value);
-    return this.problem === null;
-  }
-  defaultMessage(): string {
-    return this.problem ?? 'url is invalid';
-  }
-}
+/**
+ * A webhook target URL, its message what webhookUrlProblem finds: worked out from the value each
+ * time, not kept on the constraint (one instance serves every request).
+ */
+const IsWebhookUrl = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'webhookUrl',
+    validator: {
+      validate: (value) => webhookUrlProblem(value) === null,
+      defaultMessage: (args) => webhookUrlProblem(args?.value) ?? 'url is invalid',
+    },
+  });
 
 const EVENTS = {
   type: String,
@@ -94,7 +93,7 @@ export class CreateWebhookDto extends LaneSettingsDto {
 
   @ApiProperty({ maxLength: 2048, description: 'https, no userinfo or fragment' })
   @Transform(trim)
-  @Validate(WebhookUrl)
+  @IsWebhookUrl()
   url!: string;
 
   @ApiProperty(EVENTS)
@@ -117,7 +116,7 @@ export class UpdateWebhookDto extends LaneSettingsDto {
   @ApiPropertyOptional({ maxLength: 2048, description: 'https, no userinfo or fragment' })
   @IsOptional()
   @Transform(trim)
-  @Validate(WebhookUrl)
+  @IsWebhookUrl()
   url?: string;
 
   @ApiPropertyOptional(EVENTS)
