@@ -230,40 +230,32 @@ describe('AutoCall', () => {
   });
 
   describe('dialer call events', () => {
+    /**
+     * The dialer's reports of one call to the lead, from the dial to a transfer to the support
+     * queue: dialed, answered, two key presses (one with an action), transferred.
+     */
+    async function reportCallToTransfer(uuid: string, leadId: number) {
+      const call = { uuid, lead_id: leadId };
+      const dialed = await report({
+        type: 'dialed',
+        ...call,
+        caller_id: '842873001234',
+        occurred_at: '2026-06-29T03:05:00Z',
+      }).expect(200);
+      await report({ type: 'answered', ...call, occurred_at: '2026-06-29T03:05:07Z' }).expect(200);
+      await report({ type: 'dtmf', ...call, digit: '1', action_type: 'confirm' }).expect(200);
+      await report({ type: 'dtmf', ...call, digit: '#' }).expect(200);
+      await report({ type: 'transferred', ...call, digit: '9', queue_name: 'support' }).expect(200);
+      return dialed;
+    }
+
     it('dialed, answered, dtmf, transferred publish the autocall.lead.* events with the documented fields', async () => {
       const { id, leads } = await running(['0912345678', '0987654321'], 'Dialer');
       const lead = leads[0];
       const uuid = randomUUID();
       const mark = await api.mark();
-      const dialed = await report({
-        type: 'dialed',
-        uuid,
-        lead_id: lead.id,
-        caller_id: '842873001234',
-        occurred_at: '2026-06-29T03:05:00Z',
-      }).expect(200);
+      const dialed = await reportCallToTransfer(uuid, lead.id);
       expect(dialed.body.data).toMatchObject({ uuid, status: 'dialing', attempt_number: 1 });
-      await report({
-        type: 'answered',
-        uuid,
-        lead_id: lead.id,
-        occurred_at: '2026-06-29T03:05:07Z',
-      }).expect(200);
-      await report({
-        type: 'dtmf',
-        uuid,
-        lead_id: lead.id,
-        digit: '1',
-        action_type: 'confirm',
-      }).expect(200);
-      await report({ type: 'dtmf', uuid, lead_id: lead.id, digit: '#' }).expect(200);
-      await report({
-        type: 'transferred',
-        uuid,
-        lead_id: lead.id,
-        digit: '9',
-        queue_name: 'support',
-      }).expect(200);
       const rows = await api.expectPublished(mark, [
         'autocall.lead.dialed',
         'autocall.lead.answered',
@@ -304,17 +296,21 @@ describe('AutoCall', () => {
         digit: '9',
         queue_name: 'support',
       });
+    });
 
-      // Repeats of dialed / answered / transferred are no-ops.
-      const mark2 = await api.mark();
+    it('repeated dialed, answered and transferred reports are no-ops; a transfer without a digit has digit null', async () => {
+      const { leads } = await running(['0912345678', '0987654321'], 'Dialer repeats');
+      const [lead, other] = leads;
+      const uuid = randomUUID();
+      await reportCallToTransfer(uuid, lead.id);
+
+      const mark = await api.mark();
       await dial(uuid, lead.id).expect(200);
       await report({ type: 'answered', uuid, lead_id: lead.id }).expect(200);
       await report({ type: 'transferred', uuid, lead_id: lead.id, queue_name: 'x' }).expect(200);
-      expect(await api.since(mark2)).toEqual([]);
+      expect(await api.since(mark)).toEqual([]);
 
-      // A transfer without a digit has digit null; a second attempt counts up.
       await report({ type: 'completed', uuid, lead_id: lead.id, result: 'no_answer' }).expect(200);
-      const other = leads[1];
       const first = randomUUID();
       await report({ type: 'dialed', uuid: first, lead_id: other.id, caller_id: '1900' }).expect(
         200,
@@ -325,7 +321,7 @@ describe('AutoCall', () => {
         lead_id: other.id,
         queue_name: 'sales',
       }).expect(200);
-      const [transferred] = await api.since(mark2, ['autocall.lead.transferred']);
+      const [transferred] = await api.since(mark, ['autocall.lead.transferred']);
       expect(expectEvent(transferred, 'autocall.lead.transferred').digit).toBeNull();
     });
 

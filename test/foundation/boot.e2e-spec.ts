@@ -195,16 +195,19 @@ describe('the platform process (src/main.ts) and admin:create', () => {
     BOOT_TIMEOUT * 2,
   );
 
+  /** Runs `admin:create` with these arguments on the scratch database; resolves once it exited. */
+  async function adminCreate(...args: string[]): Promise<Child> {
+    const child = run('src/cli/admin-create.ts', args, scratch.env);
+    await child.exited;
+    return child;
+  }
+
   it(
-    'adds users from the shell with admin:create (validated, audited, exit codes)',
+    'adds users from the shell with admin:create (a printed or a chosen password, audited)',
     async () => {
       // The restarted platform of the previous test is still serving.
       const base = `http://127.0.0.1:${port}`;
-      const created = run(
-        'src/cli/admin-create.ts',
-        ['--email', 'ops@example.test', '--role', 'auditor'],
-        scratch.env,
-      );
+      const created = await adminCreate('--email', 'ops@example.test', '--role', 'auditor');
       expect(await created.exited).toBe(0);
       const printed = passwordLines(created.stdout());
       expect(printed).toHaveLength(1);
@@ -217,51 +220,19 @@ describe('the platform process (src/main.ts) and admin:create', () => {
         .expect(200);
       expect(login.body.data.user).toMatchObject({ role: 'auditor', name: 'ops' });
 
-      const chosen = run(
-        'src/cli/admin-create.ts',
-        [
-          '--email',
-          'lead@example.test',
-          '--role',
-          'admin',
-          '--name',
-          'Lead',
-          '--password',
-          'a chosen password',
-        ],
-        scratch.env,
+      const chosen = await adminCreate(
+        '--email',
+        'lead@example.test',
+        '--role',
+        'admin',
+        '--name',
+        'Lead',
+        '--password',
+        'a chosen password',
       );
       expect(await chosen.exited).toBe(0);
       expect(passwordLines(chosen.stdout())).toEqual([]);
       expect(chosen.stdout()).not.toContain('a chosen password');
-
-      const dup = run(
-        'src/cli/admin-create.ts',
-        ['--email', 'OPS@example.test', '--role', 'admin'],
-        scratch.env,
-      );
-      expect(await dup.exited).toBe(3);
-      expect(dup.stderr()).toContain('already exists');
-
-      const bad = run(
-        'src/cli/admin-create.ts',
-        ['--email', 'nope', '--role', 'root', '--password', 'short'],
-        scratch.env,
-      );
-      expect(await bad.exited).toBe(2);
-      expect(bad.stderr()).toMatch(/--email: /);
-      expect(bad.stderr()).toMatch(/--role: role must be admin or auditor/);
-      expect(bad.stderr()).toMatch(/--password: /);
-
-      const missing = run('src/cli/admin-create.ts', ['--email', 'x@example.test'], scratch.env);
-      expect(await missing.exited).toBe(2);
-      expect(missing.stderr()).toContain('--role is required');
-      const unknown = run(
-        'src/cli/admin-create.ts',
-        ['--email', 'x@example.test', '--role', 'admin', '--sudo'],
-        scratch.env,
-      );
-      expect(await unknown.exited).toBe(2);
 
       const rows = await scratch.query<{ email: string; role: string; name: string }>(
         'SELECT email, role, name FROM users ORDER BY created_at',
@@ -282,6 +253,31 @@ describe('the platform process (src/main.ts) and admin:create', () => {
       const everything = JSON.stringify(await scratch.query('SELECT * FROM audit_log'));
       expect(everything).not.toContain('a chosen password');
       expect(everything).not.toContain(printed[0]);
+    },
+    BOOT_TIMEOUT,
+  );
+
+  it(
+    'admin:create refuses a duplicate (exit 3) and invalid, missing or unknown arguments (exit 2), creating nothing',
+    async () => {
+      const users = () => scratch.query('SELECT id FROM users ORDER BY id');
+      const before = await users();
+      const dup = await adminCreate('--email', 'OPS@example.test', '--role', 'admin');
+      expect(await dup.exited).toBe(3);
+      expect(dup.stderr()).toContain('already exists');
+
+      const bad = await adminCreate('--email', 'nope', '--role', 'root', '--password', 'short');
+      expect(await bad.exited).toBe(2);
+      expect(bad.stderr()).toMatch(/--email: /);
+      expect(bad.stderr()).toMatch(/--role: role must be admin or auditor/);
+      expect(bad.stderr()).toMatch(/--password: /);
+
+      const missing = await adminCreate('--email', 'x@example.test');
+      expect(await missing.exited).toBe(2);
+      expect(missing.stderr()).toContain('--role is required');
+      const unknown = await adminCreate('--email', 'x@example.test', '--role', 'admin', '--sudo');
+      expect(await unknown.exited).toBe(2);
+      expect(await users()).toEqual(before);
     },
     BOOT_TIMEOUT,
   );

@@ -208,99 +208,76 @@ describe('webhook recovery: replay, bulk replay, suspension, retention, secrets'
     await t.db.query(`DELETE FROM outbox_events WHERE id = $1`, [unpublishedOld[0].id]);
   });
 
-  it('validates webhook input, changes nothing on bad input, and 404s unknown ids', async () => {
-    const count = async () =>
+  describe('input validation', () => {
+    const webhookCount = async () =>
       ((await admin.get('/api/admin/webhooks').expect(200)).body.data as unknown[]).length;
-    const before = await count();
-    const bad: [Record<string, unknown>, string][] = [
-      [{ display_name: 'x', url: 'http://example.com/h', events: ['pbx.call.hangup'] }, 'url'],
-      [{ display_name: 'x', url: 'https://u:p@example.com/h', events: ['pbx.call.hangup'] }, 'url'],
-      [
-        {
-          display_name: 'x',
-          url: `https://example.com/${'a'.repeat(2048)}`,
-          events: ['pbx.call.hangup'],
-        },
-        'url',
-      ],
-      [{ display_name: 'x', url: 'not a url', events: ['pbx.call.hangup'] }, 'url'],
-      [
-        { display_name: '', url: 'https://example.com/h', events: ['pbx.call.hangup'] },
-        'display_name',
-      ],
-      [
-        {
-          display_name: 'x'.repeat(101),
-          url: 'https://example.com/h',
-          events: ['pbx.call.hangup'],
-        },
-        'display_name',
-      ],
-      [{ display_name: 'x', url: 'https://example.com/h', events: [] }, 'events'],
-      [
-        {
-          display_name: 'x',
-          url: 'https://example.com/h',
-          events: ['pbx.call.hangup', 'pbx.call.hangup'],
-        },
-        'events',
-      ],
-      [
-        { display_name: 'x', url: 'https://example.com/h', events: ['pbx.call.exploded'] },
-        'events',
-      ],
-      [{ display_name: 'x', url: 'https://example.com/h', events: 'pbx.call.hangup' }, 'events'],
-      [
-        { display_name: 7, url: 'https://example.com/h', events: ['pbx.call.hangup'] },
-        'display_name',
-      ],
-      [
-        {
-          display_name: 'x',
-          url: 'https://example.com/h',
-          events: ['pbx.call.hangup'],
-          secret: 'mine',
-        },
-        'secret',
-      ],
-    ];
-    for (const [body, field] of bad) {
-      const res = await admin.post('/api/admin/webhooks').send(body).expect(422);
+    /** A valid webhook body; each case below changes one field of it. */
+    const VALID = { display_name: 'x', url: 'https://example.com/h', events: ['pbx.call.hangup'] };
+
+    it.each<[string, Record<string, unknown>, string]>([
+      ['an http URL', { url: 'http://example.com/h' }, 'url'],
+      ['a URL with credentials', { url: 'https://u:p@example.com/h' }, 'url'],
+      ['a URL over 2048 characters', { url: `https://example.com/${'a'.repeat(2048)}` }, 'url'],
+      ['a URL that is not one', { url: 'not a url' }, 'url'],
+      ['an empty display name', { display_name: '' }, 'display_name'],
+      ['a display name over 100 characters', { display_name: 'x'.repeat(101) }, 'display_name'],
+      ['a display name that is a number', { display_name: 7 }, 'display_name'],
+      ['no events', { events: [] }, 'events'],
+      ['an event twice', { events: ['pbx.call.hangup', 'pbx.call.hangup'] }, 'events'],
+      ['an unknown event', { events: ['pbx.call.exploded'] }, 'events'],
+      ['events that are not a list', { events: 'pbx.call.hangup' }, 'events'],
+      ['a secret of its own', { secret: 'mine' }, 'secret'],
+    ])('refuses %s with a 422 naming the field, creating nothing', async (_case, change, field) => {
+      const before = await webhookCount();
+      const res = await admin
+        .post('/api/admin/webhooks')
+        .send({ ...VALID, ...change })
+        .expect(422);
       expect(res.body.message).toBe('The given data was invalid.');
       expect(res.body.errors[field]).toEqual(expect.any(Array));
-    }
-    await admin
-      .post('/api/admin/webhooks')
-      .set('Content-Type', 'application/json')
-      .send('{"url":')
-      .expect(400);
-    expect(await count()).toBe(before);
-
-    const r = await f.receiver();
-    const w = await f.hook(r.url, ['pbx.call.hangup']);
-    await admin
-      .patch(`/api/admin/webhooks/${w.id}`)
-      .send({ url: 'http://example.com' })
-      .expect(422);
-    await admin.patch(`/api/admin/webhooks/${w.id}`).send({ status: 'active' }).expect(422);
-    const patched = await admin
-      .patch(`/api/admin/webhooks/${w.id}`)
-      .send({ display_name: 'Renamed', events: ['pbx.call.hangup', 'pbx.cdr.created'] })
-      .expect(200);
-    expect(patched.body.data).toMatchObject({
-      display_name: 'Renamed',
-      events: ['pbx.call.hangup', 'pbx.cdr.created'],
+      expect(await webhookCount()).toBe(before);
     });
-    for (const path of ['', '/pause', '/resume', '/rotate-secret', '/test']) {
-      const method = path ? 'post' : 'get';
-      await admin[method](`/api/admin/webhooks/${randomUUID()}${path}`).send({}).expect(404);
-      await admin[method](`/api/admin/webhooks/123${path}`).send({}).expect(404);
-    }
-    await admin.del(`/api/admin/webhooks/${randomUUID()}`).expect(404);
-    await admin.get(`/api/admin/deliveries?status=exploded`).expect(400);
-    await admin.get(`/api/admin/deliveries?limit=500`).expect(400);
-    await admin.get(`/api/admin/deliveries?cursor=garbage`).expect(400);
-    await admin.get(`/api/admin/deliveries?webhook_id=nope`).expect(400);
+
+    it('answers 400 to a malformed body, creating nothing', async () => {
+      const before = await webhookCount();
+      await admin
+        .post('/api/admin/webhooks')
+        .set('Content-Type', 'application/json')
+        .send('{"url":')
+        .expect(400);
+      expect(await webhookCount()).toBe(before);
+    });
+
+    it('validates a PATCH (422) and applies a valid one', async () => {
+      const r = await f.receiver();
+      const w = await f.hook(r.url, ['pbx.call.hangup']);
+      await admin
+        .patch(`/api/admin/webhooks/${w.id}`)
+        .send({ url: 'http://example.com' })
+        .expect(422);
+      await admin.patch(`/api/admin/webhooks/${w.id}`).send({ status: 'active' }).expect(422);
+      const patched = await admin
+        .patch(`/api/admin/webhooks/${w.id}`)
+        .send({ display_name: 'Renamed', events: ['pbx.call.hangup', 'pbx.cdr.created'] })
+        .expect(200);
+      expect(patched.body.data).toMatchObject({
+        display_name: 'Renamed',
+        events: ['pbx.call.hangup', 'pbx.cdr.created'],
+      });
+    });
+
+    it('answers 404 to unknown or malformed webhook ids and 400 to bad delivery filters', async () => {
+      for (const path of ['', '/pause', '/resume', '/rotate-secret', '/test']) {
+        const method = path ? 'post' : 'get';
+        await admin[method](`/api/admin/webhooks/${randomUUID()}${path}`).send({}).expect(404);
+        await admin[method](`/api/admin/webhooks/123${path}`).send({}).expect(404);
+      }
+      await admin.del(`/api/admin/webhooks/${randomUUID()}`).expect(404);
+      await admin.get(`/api/admin/deliveries?status=exploded`).expect(400);
+      await admin.get(`/api/admin/deliveries?limit=500`).expect(400);
+      await admin.get(`/api/admin/deliveries?cursor=garbage`).expect(400);
+      await admin.get(`/api/admin/deliveries?webhook_id=nope`).expect(400);
+    });
   });
 
   it('pages deliveries newest first with a keyset cursor and filters', async () => {
