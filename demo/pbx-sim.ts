@@ -130,21 +130,17 @@ function callOptions(
 }
 
 /**
- * The JSON document mod_json_cdr posts for the call's A-leg: its channel variables as they stand
- * at CHANNEL_HANGUP_COMPLETE (URL-encoded, mod_json_cdr's default `encode-values`), plus what the
- * dialplan of a typical install sets: the SIP gateway of a trunk call, the mod_callcenter queue
- * of the DID, the recording of an answered call.
+ * The A-leg's channel variables at CHANNEL_HANGUP_COMPLETE (`headers`), plus what the dialplan of
+ * a typical install sets: the SIP gateway of a trunk call, the mod_callcenter queue of the DID,
+ * the recording of an answered call.
  */
-export function cdrDocument(
+function cdrVariables(
   call: SimulatedCall,
   options: SimulateCallOptions,
-): Record<string, unknown> {
-  const last = [...call.events]
-    .reverse()
-    .find((e) => e.name === 'CHANNEL_HANGUP_COMPLETE' && e.headers['Unique-ID'] === call.aLegUuid);
-  if (!last) throw new Error(`call ${call.callUuid} has no A-leg hangup`);
+  headers: Record<string, string>,
+): Record<string, string> {
   const vars: Record<string, string> = {};
-  for (const [key, value] of Object.entries(last.headers)) {
+  for (const [key, value] of Object.entries(headers)) {
     if (key.startsWith('variable_')) vars[key.slice('variable_'.length)] = value;
   }
   const trunk = options.direction !== 'internal';
@@ -159,10 +155,32 @@ export function cdrDocument(
     vars.record_path = `/var/lib/freeswitch/recordings/${DOMAIN}/archive/${day.getUTCFullYear()}/${month}/${String(day.getUTCDate()).padStart(2, '0')}`;
     vars.record_name = `${call.callUuid}.wav`;
   }
+  return vars;
+}
+
+/** The headers of the call's A-leg CHANNEL_HANGUP_COMPLETE, which mod_json_cdr reports. */
+function aLegHangupHeaders(call: SimulatedCall): Record<string, string> {
+  const last = [...call.events]
+    .reverse()
+    .find((e) => e.name === 'CHANNEL_HANGUP_COMPLETE' && e.headers['Unique-ID'] === call.aLegUuid);
+  if (!last) throw new Error(`call ${call.callUuid} has no A-leg hangup`);
+  return last.headers;
+}
+
+/**
+ * The JSON document mod_json_cdr posts for the call's A-leg: the variables of cdrVariables,
+ * URL-encoded (mod_json_cdr's default `encode-values`).
+ */
+export function cdrDocument(
+  call: SimulatedCall,
+  options: SimulateCallOptions,
+): Record<string, unknown> {
+  const h = aLegHangupHeaders(call);
+  const vars = cdrVariables(call, options, h);
+  const trunk = options.direction !== 'internal';
   const encoded = Object.fromEntries(
     Object.entries(vars).map(([k, v]) => [k, encodeURIComponent(v)]),
   );
-  const h = last.headers;
   return {
     'core-uuid': h['Core-UUID'],
     switchname: h['FreeSWITCH-Switchname'],
