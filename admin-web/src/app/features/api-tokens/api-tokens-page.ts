@@ -1,13 +1,13 @@
 import { ChangeDetectionStrategy, Component, OnInit, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
-import { MatTableModule } from '@angular/material/table';
 import { filter, switchMap } from 'rxjs';
 import { ApiToken, ApiTokenCreated } from '../../core/api/api.types';
 import { ApiTokensApi } from '../../core/api/api-tokens-api';
 import { remote } from '../../core/data/remote';
 import { rowActions } from '../../core/data/row-action';
 import { CopyButton } from '../../shared/copy-button';
+import { Column, DataTable, RowAttrs } from '../../shared/data-table';
 import { Dialogs } from '../../shared/dialogs';
 import { StatusChip } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
@@ -28,7 +28,8 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
   imports: [
     MatButtonModule,
     MatIconModule,
-    MatTableModule,
+    Column,
+    DataTable,
     CopyButton,
     PageHeader,
     RemoteView,
@@ -55,90 +56,76 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
           emptyTitle="No API tokens"
           emptyText="Create a token for each system that calls the domain APIs."
         >
-          <div class="table-wrap">
-            <table
-              mat-table
-              [dataSource]="tokens()"
-              data-testid="tokens-table"
-              aria-label="API tokens"
-            >
-              <ng-container matColumnDef="name">
-                <th mat-header-cell *matHeaderCellDef scope="col">Token</th>
-                <td mat-cell *matCellDef="let t">
-                  <div class="name">
-                    <strong>{{ t.name }}</strong>
-                    <span class="id">
-                      <span class="mono small muted" [title]="t.id">{{ t.id.slice(0, 8) }}…</span>
-                      <app-copy-button [value]="t.id" label="Copy token id" />
-                    </span>
-                  </div>
-                </td>
-              </ng-container>
-              <ng-container matColumnDef="scopes">
-                <th mat-header-cell *matHeaderCellDef scope="col">Scopes</th>
-                <td mat-cell *matCellDef="let t">
-                  <div class="scopes">
-                    @for (s of t.scopes; track s) {
-                      <span class="scope" [title]="s">{{ scopeLabel(s) }}</span>
-                    }
-                  </div>
-                </td>
-              </ng-container>
-              <ng-container matColumnDef="ips">
-                <th mat-header-cell *matHeaderCellDef scope="col">IP allowlist</th>
-                <td mat-cell *matCellDef="let t" class="mono small">
-                  {{ t.ip_allowlist?.length ? t.ip_allowlist.join(', ') : 'Any' }}
-                </td>
-              </ng-container>
-              <ng-container matColumnDef="status">
-                <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
-                <td mat-cell *matCellDef="let t">
-                  <app-status-chip [status]="state(t)" data-testid="token-row-status" />
-                </td>
-              </ng-container>
-              <ng-container matColumnDef="expires">
-                <th mat-header-cell *matHeaderCellDef scope="col">Expires</th>
-                <td mat-cell *matCellDef="let t">
-                  <app-time [value]="t.expires_at" emptyText="Never" />
-                </td>
-              </ng-container>
-              <ng-container matColumnDef="used">
-                <th mat-header-cell *matHeaderCellDef scope="col">Last used</th>
-                <td mat-cell *matCellDef="let t">
-                  <app-time [value]="t.last_used_at" emptyText="Never" />
-                </td>
-              </ng-container>
-              <ng-container matColumnDef="actions">
-                <th mat-header-cell *matHeaderCellDef scope="col">
-                  <span class="cdk-visually-hidden">Actions</span>
-                </th>
-                <td mat-cell *matCellDef="let t" class="actions-cell">
-                  @if (state(t) !== 'revoked') {
-                    <button
-                      mat-button
-                      class="destructive"
-                      type="button"
-                      (click)="revoke(t)"
-                      [disabled]="busyId() === t.id"
-                      [attr.aria-label]="'Revoke token ' + t.name"
-                      data-testid="token-revoke"
-                    >
-                      Revoke
-                    </button>
+          <app-data-table
+            [rows]="tokens()"
+            [columns]="columns"
+            testid="tokens-table"
+            label="API tokens"
+            rowTestid="token-row"
+            [rowAttrs]="rowAttrs"
+            [rowClass]="rowClass"
+          >
+            <app-column name="name" header="Token">
+              <ng-template let-t>
+                <div class="name">
+                  <strong>{{ t.name }}</strong>
+                  <span class="id">
+                    <span class="mono small muted" [title]="t.id">{{ t.id.slice(0, 8) }}…</span>
+                    <app-copy-button [value]="t.id" label="Copy token id" />
+                  </span>
+                </div>
+              </ng-template>
+            </app-column>
+            <app-column name="scopes" header="Scopes">
+              <ng-template let-t>
+                <div class="scopes">
+                  @for (s of t.scopes; track s) {
+                    <span class="scope" [title]="s">{{ scopeLabel(s) }}</span>
                   }
-                </td>
-              </ng-container>
-              <tr mat-header-row *matHeaderRowDef="columns"></tr>
-              <tr
-                mat-row
-                *matRowDef="let t; columns: columns"
-                data-testid="token-row"
-                [attr.data-token-id]="t.id"
-                [attr.data-token-name]="t.name"
-                [class.revoked]="state(t) !== 'active'"
-              ></tr>
-            </table>
-          </div>
+                </div>
+              </ng-template>
+            </app-column>
+            <app-column name="ips" header="IP allowlist" cellClass="mono small">
+              <ng-template let-t>
+                {{ t.ip_allowlist?.length ? t.ip_allowlist.join(', ') : 'Any' }}
+              </ng-template>
+            </app-column>
+            <app-column name="status" header="Status">
+              <ng-template let-t>
+                <app-status-chip [status]="state(t)" data-testid="token-row-status" />
+              </ng-template>
+            </app-column>
+            <app-column name="expires" header="Expires">
+              <ng-template let-t><app-time [value]="t.expires_at" emptyText="Never" /></ng-template>
+            </app-column>
+            <app-column name="used" header="Last used">
+              <ng-template let-t
+                ><app-time [value]="t.last_used_at" emptyText="Never"
+              /></ng-template>
+            </app-column>
+            <app-column
+              name="actions"
+              header="Actions"
+              [headerHidden]="true"
+              cellClass="actions-cell"
+            >
+              <ng-template let-t>
+                @if (state(t) !== 'revoked') {
+                  <button
+                    mat-button
+                    class="destructive"
+                    type="button"
+                    (click)="revoke(t)"
+                    [disabled]="busyId() === t.id"
+                    [attr.aria-label]="'Revoke token ' + t.name"
+                    data-testid="token-revoke"
+                  >
+                    Revoke
+                  </button>
+                }
+              </ng-template>
+            </app-column>
+          </app-data-table>
         </app-remote-view>
       </div>
     </section>
@@ -169,12 +156,6 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
       background: var(--mat-sys-secondary-container);
       color: var(--mat-sys-on-secondary-container);
     }
-    .actions-cell {
-      text-align: right;
-    }
-    tr.revoked td {
-      color: var(--mat-sys-on-surface-variant);
-    }
   `,
 })
 export class ApiTokensPage implements OnInit {
@@ -184,6 +165,11 @@ export class ApiTokensPage implements OnInit {
   protected readonly columns = ['name', 'scopes', 'ips', 'status', 'expires', 'used', 'actions'];
   protected readonly list = remote(() => this.api.list());
   protected readonly tokens = computed(() => this.list.value() ?? []);
+  protected readonly rowAttrs = (t: ApiToken): RowAttrs => ({
+    'data-token-id': t.id,
+    'data-token-name': t.name,
+  });
+  protected readonly rowClass = (t: ApiToken) => (this.state(t) !== 'active' ? 'muted' : '');
   private readonly actions = rowActions();
   protected readonly busyId = this.actions.busyId;
   protected readonly state = (t: ApiToken) => tokenState(t);

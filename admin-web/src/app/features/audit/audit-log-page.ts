@@ -37,6 +37,15 @@ import { DateRangeFields } from '../../shared/date-range-fields';
 
 export const AUDIT_PAGE_SIZE = 50;
 
+/** A free-text filter of actor or target: its field and, when it has rules, the error shown. */
+interface IdFilter {
+  label: string;
+  control: 'actor_id' | 'target_type' | 'target_id';
+  testid: string;
+  placeholder?: string;
+  error?: string;
+}
+
 @Component({
   selector: 'app-audit-log-page',
   imports: [
@@ -68,6 +77,17 @@ export class AuditLogPage implements OnInit {
   });
 
   protected readonly actions = AUDIT_ACTIONS;
+  protected readonly idFilters: readonly IdFilter[] = [
+    { label: 'Actor id', control: 'actor_id', testid: 'audit-filter-actor' },
+    {
+      label: 'Target type',
+      control: 'target_type',
+      testid: 'audit-filter-target-type',
+      placeholder: 'webhook',
+      error: 'Lowercase letters and _ only',
+    },
+    { label: 'Target id', control: 'target_id', testid: 'audit-filter-target-id' },
+  ];
   protected readonly form = inject(NonNullableFormBuilder).group({
     action: ['', Validators.pattern(ACTION_PATTERN)],
     actor_id: ['', Validators.maxLength(100)],

@@ -17,7 +17,6 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
-import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router, RouterLink } from '@angular/router';
 import { Subscription, map } from 'rxjs';
@@ -29,6 +28,7 @@ import { cursorList } from '../../core/data/cursor-list';
 import { pollWhileVisible, remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { CopyButton } from '../../shared/copy-button';
+import { Column, DataTable, RowAttrs } from '../../shared/data-table';
 import { Dialogs } from '../../shared/dialogs';
 import { CursorListView } from '../../shared/cursor-list-view';
 import { FilterToolbar } from '../../shared/filter-toolbar';
@@ -79,7 +79,8 @@ const STATUS_LABELS: Record<string, string> = {
     MatInputModule,
     MatSelectModule,
     MatSlideToggleModule,
-    MatTableModule,
+    Column,
+    DataTable,
     MatTooltipModule,
     CopyButton,
     CursorListView,
@@ -115,9 +116,6 @@ const STATUS_LABELS: Record<string, string> = {
       display: flex;
       align-items: center;
       white-space: nowrap;
-    }
-    .num {
-      font-variant-numeric: tabular-nums;
     }
     .count {
       color: var(--mat-sys-on-surface-variant);
@@ -229,6 +227,14 @@ export class DeliveryListPage implements OnInit {
     };
     this.dialogs.open(ReplayDeadLettersDialog, '480px', { data }).subscribe(() => this.reload());
   }
+
+  protected readonly rowAttrs = (d: Delivery): RowAttrs => ({
+    'data-delivery-id': d.id,
+    'data-status': d.status,
+    'data-event': d.event,
+    'data-ordering-key': d.ordering_key,
+    'data-sequence': d.sequence,
+  });
 
   protected open(d: Delivery): void {
     void this.router.navigate(['/deliveries', d.id]);

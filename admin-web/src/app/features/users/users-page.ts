@@ -2,7 +2,6 @@ import { ChangeDetectionStrategy, Component, OnInit, computed, inject } from '@a
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatMenuModule } from '@angular/material/menu';
-import { MatTableModule } from '@angular/material/table';
 import { filter } from 'rxjs';
 import { Role, User, UserPatch } from '../../core/api/api.types';
 import { UsersApi } from '../../core/api/users-api';
@@ -10,6 +9,7 @@ import { AuthStore } from '../../core/auth/auth-store';
 import { remote } from '../../core/data/remote';
 import { rowActions } from '../../core/data/row-action';
 import { Notifier } from '../../core/errors/notifier';
+import { Column, DataTable, RowAttrs } from '../../shared/data-table';
 import { Dialogs } from '../../shared/dialogs';
 import { StatusChip } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
@@ -23,7 +23,8 @@ import { UserCreateDialog } from './user-create-dialog';
     MatButtonModule,
     MatIconModule,
     MatMenuModule,
-    MatTableModule,
+    Column,
+    DataTable,
     PageHeader,
     RemoteView,
     StatusChip,
@@ -42,93 +43,88 @@ import { UserCreateDialog } from './user-create-dialog';
       </app-page-header>
       <div class="surface">
         <app-remote-view [remote]="list" [busy]="!!busyId()" testid="users" emptyTitle="No users">
-          <div class="table-wrap">
-            <table mat-table [dataSource]="users()" data-testid="users-table" aria-label="Users">
-              <ng-container matColumnDef="name">
-                <th mat-header-cell *matHeaderCellDef scope="col">User</th>
-                <td mat-cell *matCellDef="let u">
-                  <div class="who">
-                    <strong>{{ u.name }}</strong>
-                    @if (u.id === me()?.id) {
-                      <span class="you">(you)</span>
-                    }
-                    <span class="muted mono small">{{ u.email }}</span>
-                  </div>
-                </td>
-              </ng-container>
-              <ng-container matColumnDef="role">
-                <th mat-header-cell *matHeaderCellDef scope="col">Role</th>
-                <td mat-cell *matCellDef="let u">
-                  <span class="role" data-testid="user-row-role">{{ u.role }}</span>
-                </td>
-              </ng-container>
-              <ng-container matColumnDef="status">
-                <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
-                <td mat-cell *matCellDef="let u">
-                  <app-status-chip
-                    [status]="u.disabled ? 'disabled' : 'enabled'"
-                    data-testid="user-row-status"
-                  />
-                </td>
-              </ng-container>
-              <ng-container matColumnDef="created">
-                <th mat-header-cell *matHeaderCellDef scope="col">Added</th>
-                <td mat-cell *matCellDef="let u"><app-time [value]="u.created_at" /></td>
-              </ng-container>
-              <ng-container matColumnDef="actions">
-                <th mat-header-cell *matHeaderCellDef scope="col">
-                  <span class="cdk-visually-hidden">Actions</span>
-                </th>
-                <td mat-cell *matCellDef="let u" class="actions-cell">
-                  @if (u.id !== me()?.id) {
-                    <button
-                      mat-button
-                      type="button"
-                      [matMenuTriggerFor]="roleMenu"
-                      [attr.aria-label]="'Change role of ' + u.email"
-                      data-testid="user-role-menu"
-                      [disabled]="busyId() === u.id"
-                    >
-                      Role
-                    </button>
-                    <mat-menu #roleMenu="matMenu">
-                      @for (r of roles; track r) {
-                        <button
-                          mat-menu-item
-                          type="button"
-                          [disabled]="u.role === r"
-                          [attr.data-testid]="'user-set-role-' + r"
-                          (click)="setRole(u, r)"
-                        >
-                          Make {{ r }}
-                        </button>
-                      }
-                    </mat-menu>
-                    <button
-                      mat-button
-                      type="button"
-                      [class.destructive]="!u.disabled"
-                      (click)="setDisabled(u, !u.disabled)"
-                      [attr.aria-label]="(u.disabled ? 'Enable ' : 'Disable ') + u.email"
-                      [attr.data-testid]="u.disabled ? 'user-enable' : 'user-disable'"
-                      [disabled]="busyId() === u.id"
-                    >
-                      {{ u.disabled ? 'Enable' : 'Disable' }}
-                    </button>
+          <app-data-table
+            [rows]="users()"
+            [columns]="columns"
+            testid="users-table"
+            label="Users"
+            rowTestid="user-row"
+            [rowAttrs]="rowAttrs"
+            [rowClass]="rowClass"
+          >
+            <app-column name="name" header="User">
+              <ng-template let-u>
+                <div class="who">
+                  <strong>{{ u.name }}</strong>
+                  @if (u.id === me()?.id) {
+                    <span class="you">(you)</span>
                   }
-                </td>
-              </ng-container>
-              <tr mat-header-row *matHeaderRowDef="columns"></tr>
-              <tr
-                mat-row
-                *matRowDef="let u; columns: columns"
-                data-testid="user-row"
-                [attr.data-user-email]="u.email"
-                [attr.data-user-id]="u.id"
-                [class.disabled]="u.disabled"
-              ></tr>
-            </table>
-          </div>
+                  <span class="muted mono small">{{ u.email }}</span>
+                </div>
+              </ng-template>
+            </app-column>
+            <app-column name="role" header="Role">
+              <ng-template let-u>
+                <span class="role" data-testid="user-row-role">{{ u.role }}</span>
+              </ng-template>
+            </app-column>
+            <app-column name="status" header="Status">
+              <ng-template let-u>
+                <app-status-chip
+                  [status]="u.disabled ? 'disabled' : 'enabled'"
+                  data-testid="user-row-status"
+                />
+              </ng-template>
+            </app-column>
+            <app-column name="created" header="Added">
+              <ng-template let-u><app-time [value]="u.created_at" /></ng-template>
+            </app-column>
+            <app-column
+              name="actions"
+              header="Actions"
+              [headerHidden]="true"
+              cellClass="actions-cell"
+            >
+              <ng-template let-u>
+                @if (u.id !== me()?.id) {
+                  <button
+                    mat-button
+                    type="button"
+                    [matMenuTriggerFor]="roleMenu"
+                    [attr.aria-label]="'Change role of ' + u.email"
+                    data-testid="user-role-menu"
+                    [disabled]="busyId() === u.id"
+                  >
+                    Role
+                  </button>
+                  <mat-menu #roleMenu="matMenu">
+                    @for (r of roles; track r) {
+                      <button
+                        mat-menu-item
+                        type="button"
+                        [disabled]="u.role === r"
+                        [attr.data-testid]="'user-set-role-' + r"
+                        (click)="setRole(u, r)"
+                      >
+                        Make {{ r }}
+                      </button>
+                    }
+                  </mat-menu>
+                  <button
+                    mat-button
+                    type="button"
+                    [class.destructive]="!u.disabled"
+                    (click)="setDisabled(u, !u.disabled)"
+                    [attr.aria-label]="(u.disabled ? 'Enable ' : 'Disable ') + u.email"
+                    [attr.data-testid]="u.disabled ? 'user-enable' : 'user-disable'"
+                    [disabled]="busyId() === u.id"
+                  >
+                    {{ u.disabled ? 'Enable' : 'Disable' }}
+                  </button>
+                }
+              </ng-template>
+            </app-column>
+          </app-data-table>
         </app-remote-view>
       </div>
     </section>
@@ -155,13 +151,6 @@ import { UserCreateDialog } from './user-create-dialog';
     .role {
       text-transform: capitalize;
     }
-    .actions-cell {
-      text-align: right;
-      white-space: nowrap;
-    }
-    tr.disabled td {
-      color: var(--mat-sys-on-surface-variant);
-    }
   `,
 })
 export class UsersPage implements OnInit {
@@ -174,6 +163,11 @@ export class UsersPage implements OnInit {
   protected readonly columns = ['name', 'role', 'status', 'created', 'actions'];
   protected readonly list = remote(() => this.api.list());
   protected readonly users = computed(() => this.list.value() ?? []);
+  protected readonly rowAttrs = (u: User): RowAttrs => ({
+    'data-user-email': u.email,
+    'data-user-id': u.id,
+  });
+  protected readonly rowClass = (u: User) => (u.disabled ? 'muted' : '');
   private readonly actions = rowActions();
   protected readonly busyId = this.actions.busyId;
 

@@ -12,13 +12,13 @@ import {
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
-import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import { map } from 'rxjs';
 import { Webhook } from '../../core/api/api.types';
 import { WebhooksApi } from '../../core/api/webhooks-api';
 import { pollWhileVisible, remote } from '../../core/data/remote';
+import { Column, ColumnHeader, DataTable, RowAttrs } from '../../shared/data-table';
 import { StatusChip } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
 import { PageHeader } from '../../shared/page-header';
@@ -33,7 +33,9 @@ import { WebhookStats, WebhookStatsService, formatRate } from './webhook-stats';
     RouterLink,
     MatButtonModule,
     MatIconModule,
-    MatTableModule,
+    Column,
+    ColumnHeader,
+    DataTable,
     MatTooltipModule,
     LaneStatus,
     StatusChip,
@@ -91,9 +93,6 @@ import { WebhookStats, WebhookStatsService, formatRate } from './webhook-stats';
     }
     .lane-head {
       white-space: nowrap;
-    }
-    tr.flagged td {
-      background: color-mix(in srgb, var(--app-warning-container) 35%, transparent);
     }
   `,
 })
@@ -168,9 +167,13 @@ export class WebhookListPage implements OnInit {
     }
   }
 
-  protected flagged(w: Webhook): boolean {
-    return laneView(w, this.readAt() ?? Date.now()).flagged;
-  }
+  protected readonly rowAttrs = (w: Webhook): RowAttrs => ({
+    'data-webhook-id': w.id,
+    'data-webhook-name': w.display_name,
+  });
+  /** A lane that needs a look (throttled, backed up) flags its row. */
+  protected readonly rowClass = (w: Webhook) =>
+    laneView(w, this.readAt() ?? Date.now()).flagged ? 'flagged' : '';
 
   protected rateTitle(s: WebhookStats): string {
     if (s.successRate24h === null) return 'No finished deliveries in the last 24 hours';
