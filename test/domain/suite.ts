@@ -50,7 +50,7 @@ function domainSuite(module: EventModule, other: EventModule) {
     if (authorization) req.set('Authorization', authorization);
     return call.body ? req.send(call.body) : req;
   };
-  Object.assign(suite, {
+  const methods: Omit<DomainSuite, 't' | 'token' | 'otherToken'> = {
     get: (path: string) => send({ method: 'get', path }, suite.token),
     post: (path: string, body: object = {}) => send({ method: 'post', path, body }, suite.token),
     patch: (path: string, body: object = {}) => send({ method: 'patch', path, body }, suite.token),
@@ -69,7 +69,8 @@ function domainSuite(module: EventModule, other: EventModule) {
       }
       expect(await suite.since(mark)).toEqual([]);
     },
-  });
+  };
+  Object.assign(suite, methods);
   const attach = async (t: TestApp): Promise<void> => {
     suite.t = t;
     suite.token = await bearer(t, [scopeOf(module)]);
