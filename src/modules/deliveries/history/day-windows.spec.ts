@@ -21,20 +21,29 @@ describe('dayWindows: the created_at windows a history page is read through', ()
     ]);
   });
 
-  it('starts at the day of the cursor or of `to`, and stops at `from`', () => {
-    const cursorAt = new Date('2026-11-20T13:00:00.000Z');
-    expect(shown(dayWindows({ cursorAt, from: day('2026-11-18') }, NOW))).toEqual([
-      ['2026-11-20', null],
-      ['2026-11-19', '2026-11-20'],
-      [null, '2026-11-19'],
-    ]);
-    expect(shown(dayWindows({ to: day('2026-11-10'), from: day('2026-11-01') }, NOW))).toEqual([
-      ['2026-11-09', null],
-      ['2026-11-08', '2026-11-09'],
-      ['2026-11-06', '2026-11-08'],
-      ['2026-11-02', '2026-11-06'],
-      [null, '2026-11-02'],
-    ]);
+  it.each([
+    [
+      'the cursor',
+      { cursorAt: new Date('2026-11-20T13:00:00.000Z'), from: day('2026-11-18') },
+      [
+        ['2026-11-20', null],
+        ['2026-11-19', '2026-11-20'],
+        [null, '2026-11-19'],
+      ],
+    ],
+    [
+      '`to` (exclusive: midnight starts the day before)',
+      { to: day('2026-11-10'), from: day('2026-11-01') },
+      [
+        ['2026-11-09', null],
+        ['2026-11-08', '2026-11-09'],
+        ['2026-11-06', '2026-11-08'],
+        ['2026-11-02', '2026-11-06'],
+        [null, '2026-11-02'],
+      ],
+    ],
+  ])('starts at the day of %s and stops at `from`', (_what, bounds, windows) => {
+    expect(shown(dayWindows(bounds, NOW))).toEqual(windows);
   });
 
   it('reads a range within one day in one window', () => {
