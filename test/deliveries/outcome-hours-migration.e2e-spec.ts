@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryOutcomeHours1764000070000 } from '../../migrations/1764000070000-DeliveryOutcomeHours';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { scratchDatabase, ScratchDatabase } from '../foundation/scratch-db';
+import { useScratchDataSource } from '../foundation/scratch-db';
 
 const HOUR = 3_600_000;
 
@@ -12,21 +11,10 @@ const HOUR = 3_600_000;
  * under the hour it last changed, test deliveries and open or cancelled ones left out.
  */
 describe('migration DeliveryOutcomeHours: filled from the last day of history', () => {
-  let scratch: ScratchDatabase;
   let db: DataSource;
+  useScratchDataSource('outcome_hours', (scratchDb) => (db = scratchDb));
   const migration = new DeliveryOutcomeHours1764000070000();
   const webhookId = randomUUID();
-
-  beforeAll(async () => {
-    scratch = await scratchDatabase('outcome_hours');
-    db = new DataSource({ ...dataSourceOptions(scratch.url), extra: { max: 2 } });
-    await db.initialize();
-  });
-
-  afterAll(async () => {
-    await db?.destroy();
-    await scratch?.drop();
-  });
 
   async function run(step: 'up' | 'down'): Promise<void> {
     const q = db.createQueryRunner();
