@@ -9,6 +9,7 @@ import { ApiTokenCreated, ApiTokenInput, SCOPES, Scope } from '../../core/api/ap
 import { ApiTokensApi } from '../../core/api/api-tokens-api';
 import { Notifier } from '../../core/errors/notifier';
 import { MAX_EXPIRY_DAYS, buildTokenForm, parseIpList } from './token-form';
+import { trackBusy } from '../../shared/track-busy';
 
 export const SCOPE_INFO: Record<Scope, { label: string; help: string }> = {
   pbx_api_access: { label: 'PBX', help: 'CDR ingestion and queries (/api/pbx/*)' },
@@ -193,17 +194,15 @@ export class TokenCreateDialog {
     if (v.expires_in_days !== null && `${v.expires_in_days}` !== '') {
       input.expires_in_days = Number(v.expires_in_days);
     }
-    this.saving.set(true);
-    this.api.create(input).subscribe({
-      next: (created) => {
-        this.saving.set(false);
-        this.ref.close(created);
-      },
-      error: (err: unknown) => {
-        this.saving.set(false);
-        this.scopesTouched.set(true);
-        this.notifier.report(err, { form: this.form });
-      },
-    });
+    this.api
+      .create(input)
+      .pipe(trackBusy(this.saving))
+      .subscribe({
+        next: (created) => this.ref.close(created),
+        error: (err: unknown) => {
+          this.scopesTouched.set(true);
+          this.notifier.report(err, { form: this.form });
+        },
+      });
   }
 }

@@ -34,6 +34,7 @@ import {
 } from './audit-filters';
 import { PageHeader } from '../../shared/page-header';
 import { DateRangeFields } from '../../shared/date-range-fields';
+import { trackBusy } from '../../shared/track-busy';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -116,18 +117,14 @@ export class AuditLogPage implements OnInit {
   }
 
   protected verify(): void {
-    this.verifying.set(true);
     this.verifyResult.set(null);
-    this.api.verify().subscribe({
-      next: (r) => {
-        this.verifying.set(false);
-        this.verifyResult.set(r);
-      },
-      error: (err: unknown) => {
-        this.verifying.set(false);
-        this.notifier.report(err);
-      },
-    });
+    this.api
+      .verify()
+      .pipe(trackBusy(this.verifying))
+      .subscribe({
+        next: (r) => this.verifyResult.set(r),
+        error: (err: unknown) => this.notifier.report(err),
+      });
   }
 
   protected toggle(id: string): void {

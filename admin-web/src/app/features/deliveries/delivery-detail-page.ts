@@ -29,6 +29,7 @@ import { HeadersTable } from './headers-table';
 import { OrderingKey } from './ordering-key';
 import { DetailView } from '../../shared/detail-view';
 import { PageHeader } from '../../shared/page-header';
+import { trackBusy } from '../../shared/track-busy';
 
 /** How often and how long the page polls while an attempt is in flight. */
 export const POLL_MS = 1500;
@@ -160,20 +161,18 @@ export class DeliveryDetailPage {
     const d = this.delivery();
     if (!d) return;
     const before = d.attempt_count;
-    this.replaying.set(true);
-    this.api.replay(d.id).subscribe({
-      next: (updated) => {
-        this.replaying.set(false);
-        this.detail.update((cur) => ({ ...cur, ...updated }));
-        this.notifier.success('Replay queued: one more attempt with a fresh signature');
-        // The attempt runs in the background; follow it until it is recorded.
-        this.pollUntil((n) => n.attempt_count > before && n.status !== 'pending');
-      },
-      error: (err: unknown) => {
-        this.replaying.set(false);
-        this.notifier.report(err);
-      },
-    });
+    this.api
+      .replay(d.id)
+      .pipe(trackBusy(this.replaying))
+      .subscribe({
+        next: (updated) => {
+          this.detail.update((cur) => ({ ...cur, ...updated }));
+          this.notifier.success('Replay queued: one more attempt with a fresh signature');
+          // The attempt runs in the background; follow it until it is recorded.
+          this.pollUntil((n) => n.attempt_count > before && n.status !== 'pending');
+        },
+        error: (err: unknown) => this.notifier.report(err),
+      });
   }
 
   private pollUntil(done: (d: DeliveryDetail) => boolean): void {

@@ -11,6 +11,7 @@ import { Notifier } from '../../core/errors/notifier';
 import { CopyButton } from '../../shared/copy-button';
 import { PasswordToggle } from '../../shared/password-toggle';
 import { PASSWORD_MIN, buildUserForm, generatePassword } from './user-form';
+import { trackBusy } from '../../shared/track-busy';
 
 @Component({
   selector: 'app-user-create-dialog',
@@ -138,16 +139,12 @@ export class UserCreateDialog {
       return;
     }
     const v = this.form.getRawValue();
-    this.saving.set(true);
-    this.api.create({ ...v, email: v.email.trim(), name: v.name.trim() }).subscribe({
-      next: (user) => {
-        this.saving.set(false);
-        this.ref.close(user);
-      },
-      error: (err: unknown) => {
-        this.saving.set(false);
-        this.notifier.report(err, { form: this.form });
-      },
-    });
+    this.api
+      .create({ ...v, email: v.email.trim(), name: v.name.trim() })
+      .pipe(trackBusy(this.saving))
+      .subscribe({
+        next: (user) => this.ref.close(user),
+        error: (err: unknown) => this.notifier.report(err, { form: this.form }),
+      });
   }
 }

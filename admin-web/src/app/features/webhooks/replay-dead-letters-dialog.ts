@@ -10,6 +10,7 @@ import { Webhook } from '../../core/api/api.types';
 import { WebhooksApi } from '../../core/api/webhooks-api';
 import { Notifier } from '../../core/errors/notifier';
 import { isoToLocalInput, localInputToIso } from '../../core/ui/time';
+import { trackBusy } from '../../shared/track-busy';
 
 export interface ReplayDeadLettersData {
   /** The webhook to replay for; when absent the user picks one of `webhooks`. */
@@ -112,16 +113,12 @@ export class ReplayDeadLettersDialog {
       this.form.markAllAsTouched();
       return;
     }
-    this.busy.set(true);
-    this.api.replayDeadLetters(this.form.getRawValue().webhookId, since).subscribe({
-      next: ({ count }) => {
-        this.busy.set(false);
-        this.count.set(count);
-      },
-      error: (err: unknown) => {
-        this.busy.set(false);
-        this.notifier.report(err, { form: this.form });
-      },
-    });
+    this.api
+      .replayDeadLetters(this.form.getRawValue().webhookId, since)
+      .pipe(trackBusy(this.busy))
+      .subscribe({
+        next: ({ count }) => this.count.set(count),
+        error: (err: unknown) => this.notifier.report(err, { form: this.form }),
+      });
   }
 }

@@ -14,6 +14,7 @@ import { Notifier } from '../../core/errors/notifier';
 import { JsonView } from '../../shared/json-view';
 import { StatusChip, httpTone } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
+import { trackBusy } from '../../shared/track-busy';
 
 /** Sends one sample of a subscribed event through the real path and shows what came back. */
 @Component({
@@ -156,18 +157,14 @@ export class SendTestDialog {
   protected readonly tone = httpTone;
 
   protected send(): void {
-    this.sending.set(true);
     this.error.set(null);
     this.result.set(null);
-    this.api.sendTest(this.webhook.id, this.event).subscribe({
-      next: (d) => {
-        this.result.set(d);
-        this.sending.set(false);
-      },
-      error: (err: unknown) => {
-        this.error.set(this.notifier.report(err, { silent: true }));
-        this.sending.set(false);
-      },
-    });
+    this.api
+      .sendTest(this.webhook.id, this.event)
+      .pipe(trackBusy(this.sending))
+      .subscribe({
+        next: (d) => this.result.set(d),
+        error: (err: unknown) => this.error.set(this.notifier.report(err, { silent: true })),
+      });
   }
 }

@@ -159,6 +159,19 @@ export class WebhookDetailPage implements OnInit {
     this.recent.load();
   }
 
+  /** The header's Pause (active) or Resume (paused) button; a suspended one has Re-enable. */
+  protected pauseToggle(w: Webhook): { kind: 'pause' | 'resume'; icon: string; label: string } {
+    if (w.status === 'active') {
+      return {
+        kind: 'pause',
+        icon: 'pause',
+        label: this.busy() === 'pause' ? 'Pausing…' : 'Pause',
+      };
+    }
+    const label = this.busy() === 'resume' ? 'Resuming…' : 'Resume';
+    return { kind: 'resume', icon: 'play', label };
+  }
+
   protected pause(): void {
     this.setStatus(
       'pause',
