@@ -1,11 +1,13 @@
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
+import { ActivatedRoute, Router } from '@angular/router';
 import { CursorList } from '../core/data/cursor-list';
 
 /**
  * The row under a list's filters: the projected status (counts, auto-refresh) on the left, then
- * "Clear filters" (only while filtered) and "Refresh" (reloads the list). Test ids `<testid>-clear-filters`,
+ * "Clear filters" (only while filtered: drops the URL's filters, see urlFilters) and "Refresh"
+ * (reloads the list). Test ids `<testid>-clear-filters`,
  * `<testid>-refresh`.
  */
 @Component({
@@ -20,7 +22,7 @@ import { CursorList } from '../core/data/cursor-list';
       <button
         mat-button
         type="button"
-        (click)="clear.emit()"
+        (click)="clear()"
         [attr.data-testid]="testid() + '-clear-filters'"
       >
         <mat-icon svgIcon="filter-clear" />Clear filters
@@ -46,5 +48,10 @@ export class FilterToolbar {
   readonly list = input.required<CursorList<{ id: string }>>();
   readonly testid = input.required<string>();
   readonly filtered = input(false);
-  readonly clear = output<void>();
+  private readonly route = inject(ActivatedRoute);
+  private readonly router = inject(Router);
+
+  protected clear(): void {
+    void this.router.navigate([], { relativeTo: this.route, queryParams: {} });
+  }
 }

@@ -26,7 +26,7 @@ interface FilterForm<V> {
 
 /**
  * A list page's filters kept in its URL, the source of truth, so a filtered view can be linked
- * to: `bind` ties the filter form and state to it, `show` and `clear` navigate. Call in an
+ * to: `bind` ties the filter form and state to it, `show` navigates (FilterToolbar clears). Call in an
  * injection context; it stops with the page.
  */
 export function urlFilters<S extends IsoRange>(codec: FilterCodec<S>) {
@@ -39,9 +39,6 @@ export function urlFilters<S extends IsoRange>(codec: FilterCodec<S>) {
   return {
     /** Shows the view filtered by `next`; `replaceUrl` while typing, so Back skips keystrokes. */
     show,
-    clear(): void {
-      void router.navigate([], { relativeTo: route, queryParams: {} });
-    },
     /**
      * Each URL's filters (now and after each change) go to `state` and the form, then `reload`
      * runs; the form's valid value goes to the URL once the user pauses typing for `debounceMs`.

@@ -136,10 +136,6 @@ export class AuditLogPage implements OnInit {
     });
   }
 
-  protected clearFilters(): void {
-    this.filters.clear();
-  }
-
   /** Filter by a value from a row (actor, action, target) with one click. */
   protected filterBy(patch: Partial<AuditFilterState>): void {
     this.filters.show({ ...this.state(), ...patch });

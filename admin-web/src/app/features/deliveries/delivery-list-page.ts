@@ -57,6 +57,17 @@ import { DateRangeFields } from '../../shared/date-range-fields';
 export const PAGE_SIZE = 50;
 export const AUTO_REFRESH_MS = 5000;
 
+/** A filter picked from a list (webhook, event, status): "any" first, then the options. */
+interface ChoiceFilter {
+  label: string;
+  control: 'webhook_id' | 'event' | 'status';
+  testid: string;
+  any: string;
+  options: { value: string; label: string }[];
+  /** The options are identifiers, shown in monospace. */
+  mono?: boolean;
+}
+
 const STATUS_LABELS: Record<string, string> = {
   pending: 'Pending',
   retrying: 'Retrying',
@@ -148,8 +159,6 @@ export class DeliveryListPage implements OnInit {
   });
   private readonly destroyRef = inject(DestroyRef);
 
-  protected readonly statuses = DELIVERY_STATUSES;
-  protected readonly statusLabels = STATUS_LABELS;
   protected readonly ranges = RANGES;
   protected readonly httpTone = httpTone;
 
@@ -172,6 +181,30 @@ export class DeliveryListPage implements OnInit {
       this.api.list({ ...filtersToQuery(this.state(), Date.now()), limit: PAGE_SIZE, cursor }),
     (err) => this.notifier.report(err),
   );
+  protected readonly choiceFilters = computed<ChoiceFilter[]>(() => [
+    {
+      label: 'Webhook',
+      control: 'webhook_id',
+      testid: 'deliveries-filter-webhook',
+      any: 'All webhooks',
+      options: (this.webhooks.value() ?? []).map((w) => ({ value: w.id, label: w.display_name })),
+    },
+    {
+      label: 'Event',
+      control: 'event',
+      testid: 'deliveries-filter-event',
+      any: 'All events',
+      options: (this.eventTypes.value() ?? []).map((t) => ({ value: t.name, label: t.name })),
+      mono: true,
+    },
+    {
+      label: 'Status',
+      control: 'status',
+      testid: 'deliveries-filter-status',
+      any: 'Any status',
+      options: DELIVERY_STATUSES.map((st) => ({ value: st, label: STATUS_LABELS[st] })),
+    },
+  ]);
   protected readonly autoRefresh = signal(false);
   protected readonly custom = computed(() => this.state().range === 'custom');
   protected readonly filtered = computed(() => isFiltered(this.state()));
@@ -205,10 +238,6 @@ export class DeliveryListPage implements OnInit {
     this.refreshSub = on
       ? pollWhileVisible(AUTO_REFRESH_MS, () => this.list.refreshNewest(), this.destroyRef)
       : null;
-  }
-
-  protected clearFilters(): void {
-    this.filters.clear();
   }
 
   /** Shows only the deliveries of one ordering key (a click on a key). */
