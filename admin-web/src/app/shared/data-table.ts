@@ -19,6 +19,18 @@ import { MatTableModule } from '@angular/material/table';
 /** Attributes of one row: `data-*` for tests, `null` leaves the attribute out. */
 export type RowAttrs = Record<string, string | number | null | undefined>;
 
+/** What a page says about its table and the rows of it. */
+export interface TableSpec<T> {
+  /** Test id of the table. */
+  testid: string;
+  /** Test id of each row. */
+  rowTestid: string;
+  /** Attributes of each row (`data-*` for tests). */
+  rowAttrs?: (row: T) => RowAttrs;
+  /** Classes of every row, or of each row. */
+  rowClass?: string | ((row: T) => string);
+}
+
 /** Sets (and removes, for `null`) the given attributes on its element. */
 @Directive({ selector: '[appAttrs]' })
 export class Attrs {
@@ -69,9 +81,8 @@ export class Column {
 }
 
 /**
- * A Material table of `rows` with the projected `app-column`s, showing `columns` in that order.
- * Each row gets `rowTestid`, the attributes `rowAttrs(row)` and the classes `rowClass(row)`;
- * a click on a row emits `rowClick`. Test id of the table: `testid`. The cells are drawn here,
+ * A Material table of `rows` with the projected `app-column`s, showing `columns` in that order,
+ * test ids, row attributes and classes as `spec` says; a click on a row emits `rowClick`. The cells are drawn here,
  * so the cell and row styles the console's tables share are here too.
  */
 @Component({
@@ -83,7 +94,7 @@ export class Column {
       <table
         mat-table
         [dataSource]="rows()"
-        [attr.data-testid]="testid()"
+        [attr.data-testid]="spec().testid"
         [attr.aria-label]="label()"
       >
         @for (c of columnList(); track c.name()) {
@@ -112,8 +123,8 @@ export class Column {
         <tr
           mat-row
           *matRowDef="let row; columns: columns()"
-          [attr.data-testid]="rowTestid()"
-          [appAttrs]="rowAttrs()(row)"
+          [attr.data-testid]="spec().rowTestid"
+          [appAttrs]="spec().rowAttrs?.(row) ?? {}"
           [class]="classOf(row)"
           (click)="rowClick.emit(row)"
         ></tr>
@@ -145,18 +156,14 @@ export class Column {
 export class DataTable<T> {
   readonly rows = input.required<readonly T[]>();
   readonly columns = input.required<readonly string[]>();
-  readonly testid = input.required<string>();
+  readonly spec = input.required<TableSpec<T>>();
   /** The table's accessible name. */
   readonly label = input.required<string>();
-  readonly rowTestid = input.required<string>();
-  readonly rowAttrs = input<(row: T) => RowAttrs>(() => ({}));
-  /** Classes of every row, or of each row. */
-  readonly rowClass = input<string | ((row: T) => string)>('');
   readonly rowClick = output<T>();
   protected readonly columnList = contentChildren(Column);
 
   protected classOf(row: T): string {
-    const c = this.rowClass();
+    const c = this.spec().rowClass ?? '';
     return typeof c === 'string' ? c : c(row);
   }
 }

@@ -7,7 +7,7 @@ import { ApiTokensApi } from '../../core/api/api-tokens-api';
 import { remote } from '../../core/data/remote';
 import { rowActions } from '../../core/data/row-action';
 import { CopyButton } from '../../shared/copy-button';
-import { Column, DataTable, RowAttrs } from '../../shared/data-table';
+import { Column, DataTable, TableSpec } from '../../shared/data-table';
 import { Dialogs } from '../../shared/dialogs';
 import { StatusChip } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
@@ -56,15 +56,7 @@ export function tokenState(t: ApiToken, now = Date.now()): TokenState {
           emptyTitle="No API tokens"
           emptyText="Create a token for each system that calls the domain APIs."
         >
-          <app-data-table
-            [rows]="tokens()"
-            [columns]="columns"
-            testid="tokens-table"
-            label="API tokens"
-            rowTestid="token-row"
-            [rowAttrs]="rowAttrs"
-            [rowClass]="rowClass"
-          >
+          <app-data-table [rows]="tokens()" [columns]="columns" [spec]="table" label="API tokens">
             <app-column name="name" header="Token">
               <ng-template let-t>
                 <div class="name">
@@ -165,11 +157,12 @@ export class ApiTokensPage implements OnInit {
   protected readonly columns = ['name', 'scopes', 'ips', 'status', 'expires', 'used', 'actions'];
   protected readonly list = remote(() => this.api.list());
   protected readonly tokens = computed(() => this.list.value() ?? []);
-  protected readonly rowAttrs = (t: ApiToken): RowAttrs => ({
-    'data-token-id': t.id,
-    'data-token-name': t.name,
-  });
-  protected readonly rowClass = (t: ApiToken) => (this.state(t) !== 'active' ? 'muted' : '');
+  protected readonly table: TableSpec<ApiToken> = {
+    testid: 'tokens-table',
+    rowTestid: 'token-row',
+    rowAttrs: (t) => ({ 'data-token-id': t.id, 'data-token-name': t.name }),
+    rowClass: (t) => (this.state(t) !== 'active' ? 'muted' : ''),
+  };
   private readonly actions = rowActions();
   protected readonly busyId = this.actions.busyId;
   protected readonly state = (t: ApiToken) => tokenState(t);

@@ -28,7 +28,7 @@ import { cursorList } from '../../core/data/cursor-list';
 import { pollWhileVisible, remote } from '../../core/data/remote';
 import { Notifier } from '../../core/errors/notifier';
 import { CopyButton } from '../../shared/copy-button';
-import { Column, DataTable, RowAttrs } from '../../shared/data-table';
+import { Column, DataTable, TableSpec } from '../../shared/data-table';
 import { Dialogs } from '../../shared/dialogs';
 import { CursorListView } from '../../shared/cursor-list-view';
 import { FilterToolbar } from '../../shared/filter-toolbar';
@@ -257,13 +257,18 @@ export class DeliveryListPage implements OnInit {
     this.dialogs.open(ReplayDeadLettersDialog, '480px', { data }).subscribe(() => this.reload());
   }
 
-  protected readonly rowAttrs = (d: Delivery): RowAttrs => ({
-    'data-delivery-id': d.id,
-    'data-status': d.status,
-    'data-event': d.event,
-    'data-ordering-key': d.ordering_key,
-    'data-sequence': d.sequence,
-  });
+  protected readonly table: TableSpec<Delivery> = {
+    testid: 'deliveries-table',
+    rowTestid: 'delivery-row',
+    rowClass: 'clickable',
+    rowAttrs: (d) => ({
+      'data-delivery-id': d.id,
+      'data-status': d.status,
+      'data-event': d.event,
+      'data-ordering-key': d.ordering_key,
+      'data-sequence': d.sequence,
+    }),
+  };
 
   protected open(d: Delivery): void {
     void this.router.navigate(['/deliveries', d.id]);

@@ -9,7 +9,7 @@ import { AuthStore } from '../../core/auth/auth-store';
 import { remote } from '../../core/data/remote';
 import { rowActions } from '../../core/data/row-action';
 import { Notifier } from '../../core/errors/notifier';
-import { Column, DataTable, RowAttrs } from '../../shared/data-table';
+import { Column, DataTable, TableSpec } from '../../shared/data-table';
 import { Dialogs } from '../../shared/dialogs';
 import { StatusChip } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
@@ -43,15 +43,7 @@ import { UserCreateDialog } from './user-create-dialog';
       </app-page-header>
       <div class="surface">
         <app-remote-view [remote]="list" [busy]="!!busyId()" testid="users" emptyTitle="No users">
-          <app-data-table
-            [rows]="users()"
-            [columns]="columns"
-            testid="users-table"
-            label="Users"
-            rowTestid="user-row"
-            [rowAttrs]="rowAttrs"
-            [rowClass]="rowClass"
-          >
+          <app-data-table [rows]="users()" [columns]="columns" [spec]="table" label="Users">
             <app-column name="name" header="User">
               <ng-template let-u>
                 <div class="who">
@@ -163,11 +155,12 @@ export class UsersPage implements OnInit {
   protected readonly columns = ['name', 'role', 'status', 'created', 'actions'];
   protected readonly list = remote(() => this.api.list());
   protected readonly users = computed(() => this.list.value() ?? []);
-  protected readonly rowAttrs = (u: User): RowAttrs => ({
-    'data-user-email': u.email,
-    'data-user-id': u.id,
-  });
-  protected readonly rowClass = (u: User) => (u.disabled ? 'muted' : '');
+  protected readonly table: TableSpec<User> = {
+    testid: 'users-table',
+    rowTestid: 'user-row',
+    rowAttrs: (u) => ({ 'data-user-email': u.email, 'data-user-id': u.id }),
+    rowClass: (u) => (u.disabled ? 'muted' : ''),
+  };
   private readonly actions = rowActions();
   protected readonly busyId = this.actions.busyId;
 

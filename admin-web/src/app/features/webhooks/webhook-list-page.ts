@@ -18,7 +18,7 @@ import { map } from 'rxjs';
 import { Webhook } from '../../core/api/api.types';
 import { WebhooksApi } from '../../core/api/webhooks-api';
 import { pollWhileVisible, remote } from '../../core/data/remote';
-import { Column, ColumnHeader, DataTable, RowAttrs } from '../../shared/data-table';
+import { Column, ColumnHeader, DataTable, TableSpec } from '../../shared/data-table';
 import { StatusChip } from '../../shared/status-chip';
 import { TimeAgo } from '../../shared/time-ago';
 import { PageHeader } from '../../shared/page-header';
@@ -167,13 +167,13 @@ export class WebhookListPage implements OnInit {
     }
   }
 
-  protected readonly rowAttrs = (w: Webhook): RowAttrs => ({
-    'data-webhook-id': w.id,
-    'data-webhook-name': w.display_name,
-  });
-  /** A lane that needs a look (throttled, backed up) flags its row. */
-  protected readonly rowClass = (w: Webhook) =>
-    laneView(w, this.readAt() ?? Date.now()).flagged ? 'flagged' : '';
+  protected readonly table: TableSpec<Webhook> = {
+    testid: 'webhooks-table',
+    rowTestid: 'webhook-row',
+    rowAttrs: (w) => ({ 'data-webhook-id': w.id, 'data-webhook-name': w.display_name }),
+    /** A lane that needs a look (throttled, backed up) flags its row. */
+    rowClass: (w) => (laneView(w, this.readAt() ?? Date.now()).flagged ? 'flagged' : ''),
+  };
 
   protected rateTitle(s: WebhookStats): string {
     if (s.successRate24h === null) return 'No finished deliveries in the last 24 hours';
