@@ -4,7 +4,9 @@ import { WebhookFixture, publish, verifiesWith } from '../support/webhooks';
 /**
  * A lane that is still draining (a delivery in flight) reads its webhook again before it claims
  * the next delivery: a URL or secret changed meanwhile reaches every delivery claimed after the
- * change, never only the next run's.
+ * change, never only the next run's. (The lane's run normally still holds the first attempt when
+ * the second is claimed; on a machine so slow that its 1 s slice ends first, the next run sends it,
+ * to the new URL too. src/modules/deliveries/lanes/lane-run.spec.ts proves the re-read itself.)
  */
 describe('lane target: a change reaches the next claim of a draining lane', () => {
   const f = new WebhookFixture({ WEBHOOK_SUSPEND_AFTER: '1000' });
@@ -28,7 +30,6 @@ describe('lane target: a change reaches the next claim of a draining lane', () =
       const [second] = await moved.waitFor(1, 10_000);
       expect(verifiesWith(second, secret)).toBe(true);
       expect(verifiesWith(second, w.secret)).toBe(false);
-      expect(old.open).toBe(1);
       expect(old.received).toHaveLength(1);
     } finally {
       release({ status: 200 });
