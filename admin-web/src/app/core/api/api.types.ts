@@ -90,18 +90,6 @@ export const AUDIT_ACTIONS: readonly string[] = [
   'delivery.replayed',
 ];
 
-/** Builds HttpParams-compatible query objects, dropping empty values. */
-export function toQuery(filters: object): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(filters) as [string, unknown][]) {
-    if (value === undefined || value === null || value === '') continue;
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      out[key] = value;
-    }
-  }
-  return out;
-}
-
 export const API_BASE = '/api/admin';
 
 /** A call leg that rang (or was answered) and never got a hangup, long after any plausible end. */
