@@ -114,9 +114,15 @@ describe('Admin Console in Chromium: the brief end to end', () => {
     return { status: body.data.status, deliveryId: body.data.id };
   }
 
+  /**
+   * Closing the dialog reloads the webhook page's recent deliveries: waits for them, so that a
+   * step leaving the page next does not cut that request off (the browser reports it aborted).
+   */
   async function closeTestDialog(): Promise<void> {
+    const recent = apiResponse('GET', /^\/api\/admin\/deliveries$/);
     await tid('test-dialog-close').click();
     await tid('test-dialog').waitFor({ state: 'detached' });
+    await recent;
   }
 
   beforeAll(async () => {
