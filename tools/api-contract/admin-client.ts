@@ -98,72 +98,25 @@ const BANNER = [
   '// or DTOs and regenerate (`npm run api:check` fails in CI while this file is stale).',
 ].join('\n');
 
-const PRELUDE = `
-import { HttpClient, HttpParams } from '@angular/common/http';
-import { Injectable, inject } from '@angular/core';
-import { Observable } from 'rxjs';
-import type { operations } from './admin-api';
+/** What admin-client-support.ts provides: the types first, then the runtime helpers. */
+const SUPPORT_TYPES = ['AdminBody', 'AdminPathParam', 'AdminQuery', 'AdminResponse'];
+const SUPPORT_HELPERS = ['adminQueryParams', 'segment', 'withQuery'];
 
-/** The names of the document's operations (its operationIds). */
-export type AdminOperation = keyof operations;
-/** The JSON body of an operation's response with the given status. */
-export type AdminResponse<
-  K extends AdminOperation,
-  S extends keyof operations[K]['responses'],
-> = operations[K]['responses'][S] extends { content: { 'application/json': infer T } } ? T : never;
-/** The JSON request body of an operation. */
-export type AdminBody<K extends AdminOperation> =
-  NonNullable<operations[K]['requestBody']> extends { content: { 'application/json': infer T } }
-    ? T
-    : never;
-/** The query parameters of an operation. */
-export type AdminQuery<K extends AdminOperation> = NonNullable<operations[K]['parameters']['query']>;
-/** One path parameter of an operation. */
-export type AdminPathParam<
-  K extends AdminOperation,
-  P extends keyof NonNullable<operations[K]['parameters']['path']>,
-> = NonNullable<operations[K]['parameters']['path']>[P];
-
-`;
-
-/** The runtime helpers, each emitted only when an operation needs it. */
-const HELPERS: { source: string; needed: (op: ClientOperation) => boolean }[] = [
-  {
-    needed: (op) => op.pathParams.length > 0,
-    source: `
-/** A path segment, encoded (an id with a slash stays one segment). */
-function segment(value: string | number): string {
-  return encodeURIComponent(String(value));
+/** The imports of the file: of the support module, only what the methods use. */
+function renderImports(methods: string): string {
+  const used = (names: string[]) => names.filter((n) => new RegExp(`\\b${n}\\b`).test(methods));
+  const types = used(SUPPORT_TYPES);
+  const helpers = used(SUPPORT_HELPERS);
+  return [
+    `import { HttpClient } from '@angular/common/http';`,
+    `import { Injectable, inject } from '@angular/core';`,
+    `import { Observable } from 'rxjs';`,
+    ...(types.length
+      ? [`import type { ${types.join(', ')} } from '../admin-client-support';`]
+      : []),
+    ...(helpers.length ? [`import { ${helpers.join(', ')} } from '../admin-client-support';`] : []),
+  ].join('\n');
 }
-`,
-  },
-  {
-    needed: (op) => op.hasQuery,
-    source: `
-/** The query as HttpParams, leaving out empty values (undefined, null, ''). */
-export function adminQueryParams(query: object): HttpParams {
-  const kept: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(query) as [string, unknown][]) {
-    if (value === '') continue;
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      kept[key] = value;
-    }
-  }
-  return new HttpParams({ fromObject: kept });
-}
-`,
-  },
-  {
-    needed: (op) => isDownload(op) && op.hasQuery,
-    source: `
-/** A URL with its query string, if any. */
-function withQuery(url: string, query: object): string {
-  const search = adminQueryParams(query).toString();
-  return search ? \`\${url}?\${search}\` : url;
-}
-`,
-  },
-];
 
 /** A GET of something not JSON (the audit CSV): the page links to it rather than fetching it. */
 function isDownload(op: ClientOperation): boolean {
@@ -172,10 +125,9 @@ function isDownload(op: ClientOperation): boolean {
 
 /** The whole file (unformatted: the caller runs the console's prettier over it). */
 export function renderAdminClient(spec: OpenApiSubset): string {
-  const operations = clientOperations(spec);
-  const helpers = HELPERS.filter((h) => operations.some(h.needed)).map((h) => h.source);
-  const methods = operations.map(renderMethod).join('\n');
-  return `${BANNER}\n${PRELUDE}${helpers.join('')}
+  const methods = clientOperations(spec).map(renderMethod).join('\n');
+  return `${BANNER}\n\n${renderImports(methods)}
+
 /**
  * The Admin Console API (\`/api/admin/*\`): one method per operation of the backend's OpenAPI
  * document. Calls go through the app's HttpClient (its XSRF and auth interceptors apply).

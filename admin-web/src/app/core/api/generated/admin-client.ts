@@ -2,55 +2,11 @@
 // and DTOs), by tools/api-contract/admin-client.ts. Do not edit: change the backend's routes
 // or DTOs and regenerate (`npm run api:check` fails in CI while this file is stale).
 
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
-import type { operations } from './admin-api';
-
-/** The names of the document's operations (its operationIds). */
-export type AdminOperation = keyof operations;
-/** The JSON body of an operation's response with the given status. */
-export type AdminResponse<
-  K extends AdminOperation,
-  S extends keyof operations[K]['responses'],
-> = operations[K]['responses'][S] extends { content: { 'application/json': infer T } } ? T : never;
-/** The JSON request body of an operation. */
-export type AdminBody<K extends AdminOperation> =
-  NonNullable<operations[K]['requestBody']> extends { content: { 'application/json': infer T } }
-    ? T
-    : never;
-/** The query parameters of an operation. */
-export type AdminQuery<K extends AdminOperation> = NonNullable<
-  operations[K]['parameters']['query']
->;
-/** One path parameter of an operation. */
-export type AdminPathParam<
-  K extends AdminOperation,
-  P extends keyof NonNullable<operations[K]['parameters']['path']>,
-> = NonNullable<operations[K]['parameters']['path']>[P];
-
-/** A path segment, encoded (an id with a slash stays one segment). */
-function segment(value: string | number): string {
-  return encodeURIComponent(String(value));
-}
-
-/** The query as HttpParams, leaving out empty values (undefined, null, ''). */
-export function adminQueryParams(query: object): HttpParams {
-  const kept: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(query) as [string, unknown][]) {
-    if (value === '') continue;
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      kept[key] = value;
-    }
-  }
-  return new HttpParams({ fromObject: kept });
-}
-
-/** A URL with its query string, if any. */
-function withQuery(url: string, query: object): string {
-  const search = adminQueryParams(query).toString();
-  return search ? `${url}?${search}` : url;
-}
+import type { AdminBody, AdminPathParam, AdminQuery, AdminResponse } from '../admin-client-support';
+import { adminQueryParams, segment, withQuery } from '../admin-client-support';
 
 /**
  * The Admin Console API (`/api/admin/*`): one method per operation of the backend's OpenAPI
